@@ -5,3 +5,12 @@
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
+
+mod params;
+mod real;
+
+pub use params::Params;
+pub use real::Real;
+mod optimizer;
+
+pub use optimizer::{Objective, Optimizer, StepError, StepReport};

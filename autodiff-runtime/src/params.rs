@@ -1,0 +1,208 @@
+//! [`Params`]: the vector space optimizers act on.
+//!
+//! Parameters have the same shape as the gradients `#[differentiable]` generates: a float,
+//! an array of parameters, a tuple of parameters or (with `alloc`) a `Vec` of parameters,
+//! nested freely, like a JAX pytree. Optimizer state has the same shape, so fixed-size
+//! problems allocate nothing.
+
+use crate::real::Real;
+
+/// A pytree of floats that optimizers can update component by component.
+///
+/// Every method visits the scalar components in one fixed order (depth first, left to
+/// right), so several values of the same shape can be walked in lock step.
+///
+/// ```
+/// use autodiff_runtime::Params;
+///
+/// let mut theta = ([1.0_f64, 2.0], 3.0_f64);
+/// let grad = ([0.5_f64, 0.5], 1.0_f64);
+/// assert_eq!(theta.dim(), 3);
+/// assert_eq!(Params::dot(&theta, &grad), 4.5);
+/// // theta <- theta - 0.1 * grad, component by component.
+/// Params::zip_apply([&mut theta], &grad, &mut |[t], g| *t -= 0.1 * g);
+/// assert_eq!(theta, ([0.95, 1.95], 2.9));
+/// ```
+pub trait Params: Clone {
+    /// The float type of every component.
+    type Scalar: Real;
+
+    /// The number of scalar components.
+    fn dim(&self) -> usize;
+
+    /// A value of the same shape with every component set to `value`.
+    fn filled_like(&self, value: Self::Scalar) -> Self;
+
+    /// Walks `targets` (mutably) and `source` in lock step, calling `f` with the matching
+    /// components. All arguments must have the same shape (`Vec` lengths included).
+    fn zip_apply<const N: usize, Func>(targets: [&mut Self; N], source: &Self, f: &mut Func)
+    where
+        Func: FnMut([&mut Self::Scalar; N], Self::Scalar);
+
+    /// Folds over the matching components of `a` and `b`.
+    fn zip_fold<Acc, Func>(a: &Self, b: &Self, init: Acc, f: &mut Func) -> Acc
+    where
+        Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc;
+
+    /// A value of the same shape with every component zero.
+    fn zeros_like(&self) -> Self {
+        self.filled_like(Self::Scalar::zero())
+    }
+
+    /// The inner product `Σ aᵢ bᵢ`.
+    fn dot(a: &Self, b: &Self) -> Self::Scalar {
+        Self::zip_fold(a, b, Self::Scalar::zero(), &mut |acc, x, y| acc + x * y)
+    }
+
+    /// The largest absolute component (`‖·‖∞`), or zero for an empty value.
+    fn max_abs(&self) -> Self::Scalar {
+        Self::zip_fold(self, self, Self::Scalar::zero(), &mut |acc, x, _| {
+            let a = x.abs();
+            if a > acc { a } else { acc }
+        })
+    }
+
+    /// Whether every component is finite.
+    fn all_finite(&self) -> bool {
+        Self::zip_fold(self, self, true, &mut |acc, x, _| acc && x.is_finite())
+    }
+}
+
+macro_rules! impl_scalar_params {
+    ($($t:ty),*) => {$(
+        impl Params for $t {
+            type Scalar = $t;
+
+            fn dim(&self) -> usize {
+                1
+            }
+
+            fn filled_like(&self, value: $t) -> $t {
+                value
+            }
+
+            fn zip_apply<const N: usize, Func>(targets: [&mut $t; N], source: &$t, f: &mut Func)
+            where
+                Func: FnMut([&mut $t; N], $t),
+            {
+                f(targets, *source)
+            }
+
+            fn zip_fold<Acc, Func>(a: &$t, b: &$t, init: Acc, f: &mut Func) -> Acc
+            where
+                Func: FnMut(Acc, $t, $t) -> Acc,
+            {
+                f(init, *a, *b)
+            }
+        }
+    )*};
+}
+impl_scalar_params!(f32, f64);
+
+impl<P: Params, const L: usize> Params for [P; L] {
+    type Scalar = P::Scalar;
+
+    fn dim(&self) -> usize {
+        self.iter().map(Params::dim).sum()
+    }
+
+    fn filled_like(&self, value: Self::Scalar) -> Self {
+        core::array::from_fn(|i| self[i].filled_like(value))
+    }
+
+    fn zip_apply<const N: usize, Func>(mut targets: [&mut Self; N], source: &Self, f: &mut Func)
+    where
+        Func: FnMut([&mut Self::Scalar; N], Self::Scalar),
+    {
+        for (i, s) in source.iter().enumerate() {
+            P::zip_apply(targets.each_mut().map(|t| &mut t[i]), s, f);
+        }
+    }
+
+    fn zip_fold<Acc, Func>(a: &Self, b: &Self, init: Acc, f: &mut Func) -> Acc
+    where
+        Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc,
+    {
+        a.iter()
+            .zip(b.iter())
+            .fold(init, |acc, (x, y)| P::zip_fold(x, y, acc, f))
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<P: Params> Params for alloc::vec::Vec<P> {
+    type Scalar = P::Scalar;
+
+    fn dim(&self) -> usize {
+        self.iter().map(Params::dim).sum()
+    }
+
+    fn filled_like(&self, value: Self::Scalar) -> Self {
+        self.iter().map(|p| p.filled_like(value)).collect()
+    }
+
+    fn zip_apply<const N: usize, Func>(mut targets: [&mut Self; N], source: &Self, f: &mut Func)
+    where
+        Func: FnMut([&mut Self::Scalar; N], Self::Scalar),
+    {
+        for t in targets.iter() {
+            assert_eq!(
+                t.len(),
+                source.len(),
+                "Params::zip_apply: Vec lengths differ"
+            );
+        }
+        for (i, s) in source.iter().enumerate() {
+            P::zip_apply(targets.each_mut().map(|t| &mut t[i]), s, f);
+        }
+    }
+
+    fn zip_fold<Acc, Func>(a: &Self, b: &Self, init: Acc, f: &mut Func) -> Acc
+    where
+        Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc,
+    {
+        assert_eq!(a.len(), b.len(), "Params::zip_fold: Vec lengths differ");
+        a.iter()
+            .zip(b.iter())
+            .fold(init, |acc, (x, y)| P::zip_fold(x, y, acc, f))
+    }
+}
+
+macro_rules! impl_tuple_params {
+    ($first:ident : $fi:tt $(, $name:ident : $idx:tt)*) => {
+        impl<$first: Params, $($name: Params<Scalar = $first::Scalar>),*> Params for ($first, $($name,)*) {
+            type Scalar = $first::Scalar;
+
+            fn dim(&self) -> usize {
+                self.$fi.dim() $(+ self.$idx.dim())*
+            }
+
+            fn filled_like(&self, value: Self::Scalar) -> Self {
+                (self.$fi.filled_like(value), $(self.$idx.filled_like(value),)*)
+            }
+
+            fn zip_apply<const N: usize, Func>(mut targets: [&mut Self; N], source: &Self, f: &mut Func)
+            where
+                Func: FnMut([&mut Self::Scalar; N], Self::Scalar),
+            {
+                $first::zip_apply(targets.each_mut().map(|t| &mut t.$fi), &source.$fi, f);
+                $($name::zip_apply(targets.each_mut().map(|t| &mut t.$idx), &source.$idx, f);)*
+            }
+
+            fn zip_fold<Acc, Func>(a: &Self, b: &Self, init: Acc, f: &mut Func) -> Acc
+            where
+                Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc,
+            {
+                let acc = $first::zip_fold(&a.$fi, &b.$fi, init, f);
+                $(let acc = $name::zip_fold(&a.$idx, &b.$idx, acc, f);)*
+                acc
+            }
+        }
+    };
+}
+impl_tuple_params!(A: 0);
+impl_tuple_params!(A: 0, B: 1);
+impl_tuple_params!(A: 0, B: 1, C: 2);
+impl_tuple_params!(A: 0, B: 1, C: 2, D: 3);
+impl_tuple_params!(A: 0, B: 1, C: 2, D: 3, E: 4);
+impl_tuple_params!(A: 0, B: 1, C: 2, D: 3, E: 4, G: 5);
