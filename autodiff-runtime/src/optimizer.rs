@@ -69,9 +69,10 @@ pub trait Optimizer<P: Params> {
         objective: &mut O,
     ) -> Result<StepReport, StepError>;
 
-    /// The current learning rate (what schedules read and scale).
-    fn learning_rate(&self) -> P::Scalar;
+    /// The current learning rate (what schedules read and scale). Hyperparameters are
+    /// `f64`, like PyTorch's Python floats, whatever the parameters' float type.
+    fn learning_rate(&self) -> f64;
 
     /// Replaces the learning rate (what schedules write).
-    fn set_learning_rate(&mut self, lr: P::Scalar);
+    fn set_learning_rate(&mut self, lr: f64);
 }
