@@ -13,4 +13,9 @@ pub use params::Params;
 pub use real::Real;
 mod optimizer;
 
-pub use optimizer::{Objective, Optimizer, StepError, StepReport};
+pub use optimizer::{Hyperparameters, Objective, Optimizer, StepError, StepReport};
+
+mod error;
+pub mod optim;
+
+pub use error::ConfigError;

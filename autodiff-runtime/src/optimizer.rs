@@ -44,13 +44,69 @@ pub enum StepError {
     NonFinite,
 }
 
+/// The hyperparameters a learning-rate schedule reads and writes, independent of the
+/// parameter shape (so a [`Schedule`](crate::schedule::Schedule) can drive any optimizer
+/// without naming `P`). Every [`Optimizer`] implements it.
+///
+/// Hyperparameters are `f64`, like PyTorch's Python floats, whatever the parameters' float
+/// type.
+///
+/// ```
+/// use autodiff_runtime::Hyperparameters;
+/// use autodiff_runtime::optim::{Adam, Adagrad};
+///
+/// let mut adam = Adam::new(0.1).unwrap();
+/// adam.set_learning_rate(0.05);
+/// assert_eq!(adam.learning_rate(), 0.05);
+/// assert_eq!(adam.momentum(), Some(0.9)); // beta1
+/// assert_eq!(Adagrad::default().momentum(), None);
+/// ```
+pub trait Hyperparameters {
+    /// The current learning rate (what schedules read and scale).
+    fn learning_rate(&self) -> f64;
+
+    /// Replaces the learning rate (what schedules write).
+    fn set_learning_rate(&mut self, lr: f64);
+
+    /// The momentum-like hyperparameter a one-cycle schedule cycles: `momentum` for SGD and
+    /// RMSprop, `beta1` for the Adam family; `None` for optimizers without one (PyTorch's
+    /// "momentum or betas in defaults").
+    fn momentum(&self) -> Option<f64> {
+        None
+    }
+
+    /// Replaces the momentum-like hyperparameter; ignored by optimizers without one.
+    fn set_momentum(&mut self, momentum: f64) {
+        let _ = momentum;
+    }
+}
+
 /// An optimization algorithm over parameters of shape `P`.
 ///
 /// The optimizer value holds the hyperparameters (validated when it is built); the
 /// per-problem state (moments, step counts, history) lives in [`Optimizer::State`], which
 /// has the shape of `P`, so one optimizer can drive many problems and fixed-size problems
-/// allocate nothing.
-pub trait Optimizer<P: Params> {
+/// allocate nothing. The learning rate is read and written through the
+/// [`Hyperparameters`] supertrait.
+///
+/// ```
+/// use autodiff_runtime::{Optimizer, Hyperparameters};
+/// use autodiff_runtime::optim::Sgd;
+///
+/// let sgd = Sgd::new(0.1).unwrap();
+/// let mut x = [1.0_f64, -2.0];
+/// let mut state = sgd.init(&x);
+/// let mut objective = |p: &[f64; 2], g: &mut [f64; 2]| {
+///     *g = [2.0 * p[0], 2.0 * p[1]];
+///     p[0] * p[0] + p[1] * p[1]
+/// };
+/// let mut g = [0.0; 2];
+/// let loss = objective(&x, &mut g);
+/// sgd.step(&mut state, &mut x, loss, &g, &mut objective).unwrap();
+/// assert_eq!(x, [0.8, -1.6]);
+/// assert_eq!(sgd.learning_rate(), 0.1);
+/// ```
+pub trait Optimizer<P: Params>: Hyperparameters {
     /// Per-problem state: moment estimates, step count, history.
     type State;
 
@@ -68,11 +124,4 @@ pub trait Optimizer<P: Params> {
         grad: &P,
         objective: &mut O,
     ) -> Result<StepReport, StepError>;
-
-    /// The current learning rate (what schedules read and scale). Hyperparameters are
-    /// `f64`, like PyTorch's Python floats, whatever the parameters' float type.
-    fn learning_rate(&self) -> f64;
-
-    /// Replaces the learning rate (what schedules write).
-    fn set_learning_rate(&mut self, lr: f64);
 }

@@ -1,0 +1,283 @@
+//! [`Adam`]: adaptive moment estimation, with AMSGrad and (optionally decoupled) weight decay.
+
+use crate::error::{ConfigError, non_negative, unit_half_open};
+use crate::optim::ops::{lerp, maximum, powf, sqrt};
+use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+
+optimizer_config! {
+    /// Adam, `torch.optim.Adam` (single-tensor path).
+    ///
+    /// With `g` the gradient (negated if `maximize`; plus `weight_decay * θ` unless
+    /// `decoupled_weight_decay`, which instead scales `θ` by `1 − lr·weight_decay` first):
+    /// `m = lerp(m, g, 1 − β1)`, `v = β2 v + (1 − β2) g²`, and
+    /// `θ = θ − (lr / (1 − β1ᵗ)) m / (sqrt(v) / sqrt(1 − β2ᵗ) + eps)`. AMSGrad keeps the
+    /// running maximum of the raw `v` and uses it in the denominator.
+    ///
+    /// ```
+    /// use autodiff_runtime::Optimizer;
+    /// use autodiff_runtime::optim::Adam;
+    ///
+    /// // Seed 001: (x - 5)^2 from 0 with Adam(0.1).
+    /// let adam = Adam::new(0.1).unwrap();
+    /// let mut x = 0.0_f64;
+    /// let mut state = adam.init(&x);
+    /// let mut f = |x: &f64, g: &mut f64| { *g = 2.0 * (x - 5.0); (x - 5.0) * (x - 5.0) };
+    /// for _ in 0..100 {
+    ///     let mut g = 0.0;
+    ///     let loss = f(&x, &mut g);
+    ///     adam.step(&mut state, &mut x, loss, &g, &mut f).unwrap();
+    /// }
+    /// assert!((x - 5.0).abs() < 1.0);
+    /// ```
+    pub struct Adam;
+
+    /// Hyperparameters of [`Adam`], with PyTorch's defaults.
+    ///
+    /// ```
+    /// use autodiff_runtime::optim::AdamConfig;
+    ///
+    /// let adam = AdamConfig { lr: 0.01, amsgrad: true, ..AdamConfig::default() }.build();
+    /// assert!(adam.is_ok());
+    /// assert_eq!(AdamConfig::default().betas, (0.9, 0.999));
+    /// ```
+    pub struct AdamConfig {
+        /// Learning rate, `>= 0` (default `1e-3`).
+        lr: f64 = 1e-3, example 0.1;
+        /// Decay rates `(β1, β2)` of the moment estimates, each in `[0, 1)` (default `(0.9, 0.999)`).
+        betas: (f64, f64) = (0.9, 0.999), example (0.8, 0.99);
+        /// Term added to the denominator, `>= 0` (default `1e-8`).
+        eps: f64 = 1e-8, example 1e-6;
+        /// Weight decay, `>= 0` (default `0`): an L2 term unless `decoupled_weight_decay`.
+        weight_decay: f64 = 0.0, example 1e-2;
+        /// Apply weight decay to the parameters as AdamW does (default `false`).
+        decoupled_weight_decay: bool = false, example true;
+        /// Use AMSGrad (default `false`).
+        amsgrad: bool = false, example true;
+        /// Maximize the objective instead of minimizing it (default `false`).
+        maximize: bool = false, example true;
+    }
+}
+
+impl AdamConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        validate_adam_like(self.lr, self.betas, self.eps, self.weight_decay)
+    }
+
+    pub(crate) fn rule(&self) -> AdamRule {
+        AdamRule {
+            lr: self.lr,
+            betas: self.betas,
+            eps: self.eps,
+            weight_decay: self.weight_decay,
+            decoupled: self.decoupled_weight_decay,
+            amsgrad: self.amsgrad,
+            maximize: self.maximize,
+        }
+    }
+}
+
+/// The checks PyTorch makes for Adam-like optimizers: `lr`, `eps`, `weight_decay >= 0` and
+/// both betas in `[0, 1)`.
+pub(crate) fn validate_adam_like(
+    lr: f64,
+    betas: (f64, f64),
+    eps: f64,
+    weight_decay: f64,
+) -> Result<(), ConfigError> {
+    non_negative("lr", lr)?;
+    non_negative("eps", eps)?;
+    unit_half_open("betas.0", betas.0)?;
+    unit_half_open("betas.1", betas.1)?;
+    non_negative("weight_decay", weight_decay)
+}
+
+/// Per-problem state of [`Adam`] and [`AdamW`](crate::optim::AdamW): step count, first and
+/// second moment estimates, and (with AMSGrad) the running maximum of the second moment.
+///
+/// ```
+/// use autodiff_runtime::Optimizer;
+/// use autodiff_runtime::optim::Adam;
+///
+/// let adam = Adam::default();
+/// let mut x = [1.0_f64, 2.0];
+/// let mut state = adam.init(&x);
+/// let mut f = |_: &[f64; 2], g: &mut [f64; 2]| { *g = [1.0, -1.0]; 0.0 };
+/// adam.step(&mut state, &mut x, 0.0, &[1.0, -1.0], &mut f).unwrap();
+/// assert_eq!(state.step_count(), 1);
+/// assert!((state.exp_avg()[0] - 0.1).abs() < 1e-15);
+/// assert!(state.max_exp_avg_sq().is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdamState<P> {
+    step: u64,
+    exp_avg: P,
+    exp_avg_sq: P,
+    max_exp_avg_sq: Option<P>,
+}
+
+impl<P> AdamState<P> {
+    /// Steps taken so far (PyTorch's `state["step"]`).
+    ///
+    /// ```
+    /// use autodiff_runtime::Optimizer;
+    /// use autodiff_runtime::optim::Adam;
+    ///
+    /// assert_eq!(Adam::default().init(&0.0_f64).step_count(), 0);
+    /// ```
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// The first moment estimate `m` (PyTorch's `exp_avg`).
+    ///
+    /// ```
+    /// use autodiff_runtime::Optimizer;
+    /// use autodiff_runtime::optim::Adam;
+    ///
+    /// assert_eq!(Adam::default().init(&[3.0_f64]).exp_avg(), &[0.0]);
+    /// ```
+    pub fn exp_avg(&self) -> &P {
+        &self.exp_avg
+    }
+
+    /// The second moment estimate `v` (PyTorch's `exp_avg_sq`).
+    ///
+    /// ```
+    /// use autodiff_runtime::Optimizer;
+    /// use autodiff_runtime::optim::Adam;
+    ///
+    /// assert_eq!(Adam::default().init(&[3.0_f64]).exp_avg_sq(), &[0.0]);
+    /// ```
+    pub fn exp_avg_sq(&self) -> &P {
+        &self.exp_avg_sq
+    }
+
+    /// The running maximum of `v`, present with AMSGrad (PyTorch's `max_exp_avg_sq`).
+    ///
+    /// ```
+    /// use autodiff_runtime::Optimizer;
+    /// use autodiff_runtime::optim::Adam;
+    ///
+    /// let adam = Adam::builder().amsgrad(true).build().unwrap();
+    /// assert_eq!(adam.init(&[3.0_f64]).max_exp_avg_sq(), Some(&[0.0]));
+    /// ```
+    pub fn max_exp_avg_sq(&self) -> Option<&P> {
+        self.max_exp_avg_sq.as_ref()
+    }
+}
+
+/// Adam's update rule with its hyperparameters, shared by [`Adam`] and
+/// [`AdamW`](crate::optim::AdamW).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AdamRule {
+    pub(crate) lr: f64,
+    pub(crate) betas: (f64, f64),
+    pub(crate) eps: f64,
+    pub(crate) weight_decay: f64,
+    pub(crate) decoupled: bool,
+    pub(crate) amsgrad: bool,
+    pub(crate) maximize: bool,
+}
+
+impl AdamRule {
+    pub(crate) fn init<P: Params>(&self, params: &P) -> AdamState<P> {
+        AdamState {
+            step: 0,
+            exp_avg: params.zeros_like(),
+            exp_avg_sq: params.zeros_like(),
+            max_exp_avg_sq: self.amsgrad.then(|| params.zeros_like()),
+        }
+    }
+
+    /// One step of `_single_tensor_adam`, operation by operation.
+    pub(crate) fn step<P: Params>(&self, state: &mut AdamState<P>, params: &mut P, grad: &P) {
+        state.step += 1;
+        let t = state.step as f64;
+        let (beta1, beta2) = self.betas;
+        let bias_correction1 = 1.0 - powf(beta1, t);
+        let bias_correction2 = 1.0 - powf(beta2, t);
+        let step_size = self.lr / bias_correction1;
+        let bc2_sqrt = P::Scalar::from_f64(sqrt(bias_correction2));
+        let neg_step = P::Scalar::from_f64(-step_size);
+        let eps = P::Scalar::from_f64(self.eps);
+        let w1 = P::Scalar::from_f64(1.0 - beta1);
+        let b2 = P::Scalar::from_f64(beta2);
+        let c2 = P::Scalar::from_f64(1.0 - beta2);
+        let maximize = self.maximize;
+        let (decay, l2) = match (self.weight_decay != 0.0, self.decoupled) {
+            (false, _) => (None, None),
+            (true, true) => (Some(P::Scalar::from_f64(1.0 - self.lr * self.weight_decay)), None),
+            (true, false) => (None, Some(P::Scalar::from_f64(self.weight_decay))),
+        };
+        // Everything before the denominator; returns the updated raw second moment.
+        let moments = move |p: &mut P::Scalar, m: &mut P::Scalar, v: &mut P::Scalar, g: P::Scalar| {
+            let mut g = if maximize { -g } else { g };
+            if let Some(decay) = decay {
+                *p *= decay;
+            }
+            if let Some(wd) = l2 {
+                g = g + wd * *p;
+            }
+            *m = lerp(*m, g, w1);
+            *v = *v * b2 + c2 * g * g;
+        };
+        let AdamState {
+            exp_avg,
+            exp_avg_sq,
+            max_exp_avg_sq,
+            ..
+        } = state;
+        match max_exp_avg_sq {
+            None => P::zip_apply([params, exp_avg, exp_avg_sq], grad, &mut |[p, m, v], g| {
+                moments(p, m, v, g);
+                let denom = v.sqrt() / bc2_sqrt + eps;
+                *p += neg_step * *m / denom;
+            }),
+            Some(vmax) => P::zip_apply(
+                [params, exp_avg, exp_avg_sq, vmax],
+                grad,
+                &mut |[p, m, v, vmax], g| {
+                    moments(p, m, v, g);
+                    *vmax = maximum(*vmax, *v);
+                    let denom = vmax.sqrt() / bc2_sqrt + eps;
+                    *p += neg_step * *m / denom;
+                },
+            ),
+        }
+    }
+}
+
+impl Hyperparameters for Adam {
+    fn learning_rate(&self) -> f64 {
+        self.config.lr
+    }
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+    fn momentum(&self) -> Option<f64> {
+        Some(self.config.betas.0)
+    }
+    fn set_momentum(&mut self, momentum: f64) {
+        self.config.betas.0 = momentum;
+    }
+}
+
+impl<P: Params> Optimizer<P> for Adam {
+    type State = AdamState<P>;
+
+    fn init(&self, params: &P) -> AdamState<P> {
+        self.config.rule().init(params)
+    }
+
+    fn step<O: Objective<P>>(
+        &self,
+        state: &mut AdamState<P>,
+        params: &mut P,
+        _loss: P::Scalar,
+        grad: &P,
+        _objective: &mut O,
+    ) -> Result<StepReport, StepError> {
+        self.config.rule().step(state, params, grad);
+        Ok(StepReport::default())
+    }
+}

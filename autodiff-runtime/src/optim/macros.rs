@@ -1,0 +1,125 @@
+//! `optimizer_config!`: the builder, defaults and constructors every first-order optimizer
+//! shares, generated once so each algorithm's module holds only its update rule.
+
+/// Declares an optimizer `$opt` holding a validated `$config`, where `$config` is a plain
+/// struct of hyperparameters with PyTorch's defaults and builder-style setters.
+///
+/// The invoking module must define `impl $config { fn validate(&self) -> Result<(), ConfigError> }`.
+macro_rules! optimizer_config {
+    (
+        $(#[$ometa:meta])*
+        pub struct $opt:ident;
+        $(#[$cmeta:meta])*
+        pub struct $config:ident {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident : $ty:ty = $default:expr, example $ex:expr;
+            )*
+        }
+    ) => {
+        $(#[$ometa])*
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct $opt {
+            config: $config,
+        }
+
+        $(#[$cmeta])*
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct $config {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl Default for $config {
+            /// PyTorch's defaults.
+            fn default() -> Self {
+                Self { $($field: $default,)* }
+            }
+        }
+
+        impl $config {
+            $(
+                #[doc = concat!("Sets `", stringify!($field), "`.")]
+                #[doc = ""]
+                #[doc = "```"]
+                #[doc = concat!("use autodiff_runtime::optim::", stringify!($config), ";")]
+                #[doc = ""]
+                #[doc = concat!("let config = ", stringify!($config), "::default().",
+                    stringify!($field), "(", stringify!($ex), ");")]
+                #[doc = concat!("assert_eq!(config.", stringify!($field), ", ", stringify!($ex), ");")]
+                #[doc = "assert!(config.build().is_ok());"]
+                #[doc = "```"]
+                #[must_use]
+                pub fn $field(mut self, value: $ty) -> Self {
+                    self.$field = value;
+                    self
+                }
+            )*
+
+            #[doc = concat!("Validates the hyperparameters and builds the [`", stringify!($opt), "`].")]
+            #[doc = ""]
+            #[doc = "# Errors"]
+            #[doc = ""]
+            #[doc = "A [`ConfigError`](crate::ConfigError) naming the first hyperparameter outside its accepted range."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = concat!("use autodiff_runtime::optim::", stringify!($config), ";")]
+            #[doc = ""]
+            #[doc = concat!("assert!(", stringify!($config), "::default().build().is_ok());")]
+            #[doc = concat!("assert!(", stringify!($config), "::default().lr(-1.0).build().is_err());")]
+            #[doc = "```"]
+            pub fn build(self) -> Result<$opt, $crate::ConfigError> {
+                self.validate()?;
+                Ok($opt { config: self })
+            }
+        }
+
+        impl $opt {
+            #[doc = concat!("A [`", stringify!($opt), "`] with learning rate `lr` and PyTorch's other defaults.")]
+            #[doc = ""]
+            #[doc = "# Errors"]
+            #[doc = ""]
+            #[doc = "A [`ConfigError`](crate::ConfigError) if `lr` is negative or not finite."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "use autodiff_runtime::Hyperparameters;"]
+            #[doc = concat!("use autodiff_runtime::optim::", stringify!($opt), ";")]
+            #[doc = ""]
+            #[doc = concat!("let opt = ", stringify!($opt), "::new(0.5).unwrap();")]
+            #[doc = "assert_eq!(opt.learning_rate(), 0.5);"]
+            #[doc = concat!("assert!(", stringify!($opt), "::new(f64::NAN).is_err());")]
+            #[doc = "```"]
+            pub fn new(lr: f64) -> Result<Self, $crate::ConfigError> {
+                $config::default().lr(lr).build()
+            }
+
+            #[doc = concat!("A builder starting from PyTorch's defaults; finish it with [`", stringify!($config), "::build`].")]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = concat!("use autodiff_runtime::optim::{", stringify!($opt), ", ", stringify!($config), "};")]
+            #[doc = ""]
+            #[doc = concat!("assert_eq!(", stringify!($opt), "::builder(), ", stringify!($config), "::default());")]
+            #[doc = "```"]
+            pub fn builder() -> $config {
+                $config::default()
+            }
+
+            #[doc = "The validated hyperparameters (including the current learning rate)."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = concat!("use autodiff_runtime::optim::", stringify!($opt), ";")]
+            #[doc = ""]
+            #[doc = concat!("assert_eq!(", stringify!($opt), "::new(0.25).unwrap().config().lr, 0.25);")]
+            #[doc = "```"]
+            pub fn config(&self) -> &$config {
+                &self.config
+            }
+        }
+
+        impl Default for $opt {
+            /// PyTorch's defaults.
+            fn default() -> Self {
+                Self { config: $config::default() }
+            }
+        }
+    };
+}
