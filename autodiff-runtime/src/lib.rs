@@ -19,3 +19,4 @@ mod error;
 pub mod optim;
 
 pub use error::ConfigError;
+pub mod minimize;

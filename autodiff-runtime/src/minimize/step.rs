@@ -1,0 +1,110 @@
+//! One step of one problem — evaluate, check, update, check, consult the criterion —
+//! shared by [`Minimize`](super::Minimize) and [`BatchMinimize`](super::BatchMinimize).
+
+use super::criteria::{Criterion, Norm, StepData, copy_into};
+use super::result::Status;
+use crate::optimizer::{Optimizer, StepError};
+use crate::params::Params;
+use crate::real::Real;
+
+/// The mutable buffers of one problem (one batch member).
+pub(crate) struct Slots<'a, P, OS, CS> {
+    /// `θ_t` on entry, `θ_{t+1}` on success, the last good parameters on failure.
+    pub params: &'a mut P,
+    /// Receives the gradient at `θ_t`.
+    pub grad: &'a mut P,
+    /// The last parameters whose loss and gradient were finite.
+    pub last_good: &'a mut P,
+    pub optimizer_state: &'a mut OS,
+    pub criterion_state: &'a mut CS,
+}
+
+/// A completed step: the loss and gradient norm at `θ_t` and the criterion's verdict.
+pub(crate) struct Stepped<S> {
+    pub loss: S,
+    pub gradient_norm: S,
+    pub has_converged: bool,
+}
+
+/// Runs step `step` of one problem, tfp-style: loss and gradient at `θ_t`, the optimizer
+/// update to `θ_{t+1}`, then `bootstrap` (step 0) or `one_step` of the criterion on
+/// `(loss_t, g_t, θ_{t+1})`. Counts evaluations into `evaluations`.
+///
+/// On a non-finite loss, gradient or update, or a failed optimizer step, the parameters
+/// are rolled back to `last_good` and the reason is returned.
+pub(crate) fn advance<P, E, Opt, C>(
+    step: usize,
+    objective: &mut E,
+    optimizer: &Opt,
+    criterion: &C,
+    slots: Slots<'_, P, Opt::State, C::State>,
+    evaluations: &mut usize,
+) -> Result<Stepped<P::Scalar>, Status>
+where
+    P: Params,
+    E: FnMut(&P, &mut P) -> P::Scalar,
+    Opt: Optimizer<P>,
+    C: Criterion<P>,
+{
+    let Slots {
+        params,
+        grad,
+        last_good,
+        optimizer_state,
+        criterion_state,
+    } = slots;
+
+    let loss = objective(params, grad);
+    *evaluations += 1;
+    let failure = if !loss.is_finite() {
+        Some(Status::NonFiniteLoss)
+    } else if !grad.all_finite() {
+        Some(Status::NonFiniteGradient)
+    } else {
+        None
+    };
+    if let Some(status) = failure {
+        copy_into(params, last_good);
+        return Err(status);
+    }
+    copy_into(last_good, params);
+    let gradient_norm = Norm::L2.of(grad);
+
+    match optimizer.step(optimizer_state, params, loss, grad, objective) {
+        Ok(report) => *evaluations += report.evaluations,
+        Err(error) => {
+            copy_into(params, last_good);
+            return Err(match error {
+                StepError::LineSearchFailed => Status::LineSearchFailed,
+                StepError::NonFinite => Status::NonFiniteLoss,
+            });
+        }
+    }
+    if !params.all_finite() {
+        copy_into(params, last_good);
+        return Err(Status::NonFiniteParameters);
+    }
+
+    let data = StepData {
+        step,
+        loss,
+        gradients: &*grad,
+        parameters: &*params,
+    };
+    let has_converged = if step == 0 {
+        criterion.bootstrap(criterion_state, &data);
+        false
+    } else {
+        criterion.one_step(criterion_state, &data)
+    };
+    Ok(Stepped {
+        loss,
+        gradient_norm,
+        has_converged,
+    })
+}
+
+/// `S::from_f64(NaN)`: the placeholder loss of a member that never had a finite one.
+pub(crate) fn nan<S: Real>() -> S {
+    S::from_f64(f64::NAN)
+}
