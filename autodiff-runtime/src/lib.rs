@@ -17,6 +17,7 @@ pub use optimizer::{Hyperparameters, Objective, Optimizer, StepError, StepReport
 
 mod error;
 pub mod optim;
+pub mod schedule;
 
 pub use error::ConfigError;
 pub mod minimize;
