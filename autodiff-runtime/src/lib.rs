@@ -18,6 +18,7 @@ pub use optimizer::{Hyperparameters, Objective, Optimizer, StepError, StepReport
 mod error;
 pub mod optim;
 pub mod schedule;
+pub mod gradcheck;
 
 pub use error::ConfigError;
 pub mod minimize;
