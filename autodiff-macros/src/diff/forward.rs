@@ -1,0 +1,197 @@
+//! Forward mode: each active value is followed by its tangent.
+//!
+//! The result of `forward(f)` takes `f`'s parameters followed by one tangent per `wrt`
+//! parameter, and yields `[value, tangent of value]`: the directional derivative of `f`
+//! along the tangent inputs.
+
+use std::collections::{HashMap, HashSet};
+
+use super::activity::active_vars;
+use super::{derived_var, rules};
+use crate::ir::build::{Builder, constants};
+use crate::ir::{Block, Function, Op, Param, Stmt, Ty, VarId};
+
+/// Differentiates `input` in forward mode. Fails on what forward mode cannot do: second
+/// derivatives through calls to other functions.
+pub fn forward(input: &Function) -> Result<Function, String> {
+    let mut func = input.clone();
+    let wrt = func.wrt_params();
+    let active = active_vars(&func, &wrt);
+    let body = std::mem::take(&mut func.body);
+    let known = constants(&body);
+    let mut fwd = Forward {
+        func: &mut func,
+        active,
+        known,
+        tangent: HashMap::new(),
+    };
+    let mut tangent_params = Vec::new();
+    for p in &wrt {
+        let t = derived_var(fwd.func, *p, "dot_");
+        fwd.tangent.insert(*p, t);
+        tangent_params.push(Param { var: t, wrt: false });
+    }
+    let mut new_body = fwd.block(&body)?;
+    let value = body.results[0];
+    let dvalue = fwd.tangent_or_zero(value, &mut new_body.stmts);
+    new_body.results = vec![value, dvalue];
+    for p in &mut func.params {
+        p.wrt = false;
+    }
+    func.params.extend(tangent_params);
+    func.body = new_body;
+    Ok(func)
+}
+
+struct Forward<'f> {
+    func: &'f mut Function,
+    active: HashSet<VarId>,
+    known: HashMap<VarId, Op>,
+    /// Value → its tangent.
+    tangent: HashMap<VarId, VarId>,
+}
+
+impl Forward<'_> {
+    fn tangent_or_zero(&mut self, v: VarId, out: &mut Vec<Stmt>) -> VarId {
+        if let Some(t) = self.tangent.get(&v) {
+            return *t;
+        }
+        let z = self.func.new_var(Ty::Float, "t", false);
+        out.push(Stmt::Let(z, Op::Float(0.0)));
+        z
+    }
+
+    fn block(&mut self, block: &Block) -> Result<Block, String> {
+        let mut out = Vec::new();
+        for stmt in &block.stmts {
+            self.stmt(stmt, &mut out)?;
+        }
+        Ok(Block {
+            stmts: out,
+            results: block.results.clone(),
+        })
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<Stmt>) -> Result<(), String> {
+        match stmt {
+            Stmt::Let(v, op) => {
+                out.push(stmt.clone());
+                if !self.active.contains(v) {
+                    return Ok(());
+                }
+                let args = op.args();
+                let need: Vec<bool> = args.iter().map(|a| self.tangent.contains_key(a)).collect();
+                let mut b = Builder::new(self.func, &self.known);
+                let parts = rules::partials(op, *v, &need, &mut b);
+                let mut sum: Option<VarId> = None;
+                for (a, p) in args.iter().zip(parts) {
+                    if let (Some(p), Some(t)) = (p, self.tangent.get(a)) {
+                        let term = b.mul(p, *t);
+                        sum = Some(match sum {
+                            Some(s) => b.add(s, term),
+                            None => term,
+                        });
+                    }
+                }
+                out.extend(b.take());
+                if let Some(s) = sum {
+                    let t = derived_var(self.func, *v, "dot_");
+                    out.push(Stmt::Let(t, Op::Copy(s)));
+                    self.tangent.insert(*v, t);
+                }
+            }
+            Stmt::Call {
+                callee,
+                args,
+                value,
+                partials,
+            } => {
+                if !self.active.contains(value) {
+                    out.push(stmt.clone());
+                    return Ok(());
+                }
+                if !partials.is_empty() {
+                    return Err(format!(
+                        "second derivatives through the call to `{}` are not supported",
+                        callee.key().replace(' ', "")
+                    ));
+                }
+                let float_args: Vec<VarId> = args
+                    .iter()
+                    .copied()
+                    .filter(|a| self.func.ty(*a).is_float())
+                    .collect();
+                let parts: Vec<VarId> = float_args
+                    .iter()
+                    .map(|a| derived_var(self.func, *a, "partial_"))
+                    .collect();
+                out.push(Stmt::Call {
+                    callee: callee.clone(),
+                    args: args.clone(),
+                    value: *value,
+                    partials: parts.clone(),
+                });
+                let mut b = Builder::new(self.func, &self.known);
+                let mut sum: Option<VarId> = None;
+                for (a, p) in float_args.iter().zip(parts) {
+                    if let Some(t) = self.tangent.get(a) {
+                        let term = b.mul(p, *t);
+                        sum = Some(match sum {
+                            Some(s) => b.add(s, term),
+                            None => term,
+                        });
+                    }
+                }
+                out.extend(b.take());
+                if let Some(s) = sum {
+                    let t = derived_var(self.func, *value, "dot_");
+                    out.push(Stmt::Let(t, Op::Copy(s)));
+                    self.tangent.insert(*value, t);
+                }
+            }
+            Stmt::If {
+                cond,
+                then_block,
+                else_block,
+                outs,
+            } => {
+                let mut then_new = self.block(then_block)?;
+                let mut else_new = self.block(else_block)?;
+                let mut new_outs = outs.clone();
+                for (k, o) in outs.iter().enumerate() {
+                    if !self.active.contains(o) {
+                        continue;
+                    }
+                    let tt = self.tangent_or_zero(then_block.results[k], &mut then_new.stmts);
+                    let te = self.tangent_or_zero(else_block.results[k], &mut else_new.stmts);
+                    then_new.results.push(tt);
+                    else_new.results.push(te);
+                    let t = derived_var(self.func, *o, "dot_");
+                    new_outs.push(t);
+                    self.tangent.insert(*o, t);
+                }
+                out.push(Stmt::If {
+                    cond: *cond,
+                    then_block: then_new,
+                    else_block: else_new,
+                    outs: new_outs,
+                });
+            }
+            Stmt::DeclAcc(acc) => {
+                out.push(stmt.clone());
+                if self.active.contains(acc) {
+                    let t = derived_var(self.func, *acc, "dot_");
+                    out.push(Stmt::DeclAcc(t));
+                    self.tangent.insert(*acc, t);
+                }
+            }
+            Stmt::AddAcc(acc, v) => {
+                out.push(stmt.clone());
+                if let (Some(ta), Some(tv)) = (self.tangent.get(acc), self.tangent.get(v)) {
+                    out.push(Stmt::AddAcc(*ta, *tv));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,243 @@
+//! Reverse mode: the primal sweep, then the adjoint sweep, in one IR function.
+//!
+//! The result of `reverse(f)` has `f`'s parameters and yields `[value, ∂value/∂p…]` for the
+//! parameters marked `wrt`. Adjoints are float accumulators (`d_x`) that each use of a value
+//! adds into. An `if` is reversed into an `if` on the same condition; the values its
+//! adjoint branches need from the primal branches are exported as extra results of the
+//! primal `if` (the other branch yields a zero placeholder), so nothing is recomputed and
+//! nothing is taped.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::activity::active_vars;
+use super::{derived_var, rules, zero_of};
+use crate::ir::build::{Builder, constants};
+use crate::ir::visit::{defs, free_vars, rename_uses};
+use crate::ir::{Block, Function, Op, Stmt, Ty, VarId};
+
+/// Differentiates `input` in reverse mode. See the module documentation.
+pub fn reverse(input: &Function) -> Function {
+    let mut func = input.clone();
+    let wrt = func.wrt_params();
+    let active = active_vars(&func, &wrt);
+    let mut body = std::mem::take(&mut func.body);
+    let value = body.results[0];
+    let known = constants(&body);
+    let mut rev = Reverse {
+        func: &mut func,
+        active,
+        known,
+        adj: HashMap::new(),
+    };
+    let mut seed = Vec::new();
+    if rev.active.contains(&value) {
+        let acc = rev.acc(value);
+        let one = rev.func.new_var(Ty::Float, "t", false);
+        seed.push(Stmt::Let(one, Op::Float(1.0)));
+        seed.push(Stmt::AddAcc(acc, one));
+    }
+    let adjoint = rev.block(&mut body, seed);
+    let mut grads = Vec::new();
+    for p in &wrt {
+        match rev.adj.get(p) {
+            Some(acc) => {
+                body.stmts.push(Stmt::DeclAcc(*acc));
+                grads.push(*acc);
+            }
+            None => {
+                let z = rev.func.new_var(Ty::Float, "t", false);
+                body.stmts.push(Stmt::Let(z, Op::Float(0.0)));
+                grads.push(z);
+            }
+        }
+    }
+    body.stmts.extend(adjoint);
+    body.results = std::iter::once(value).chain(grads).collect();
+    func.body = body;
+    func
+}
+
+struct Reverse<'f> {
+    func: &'f mut Function,
+    active: HashSet<VarId>,
+    known: HashMap<VarId, Op>,
+    /// Primal value → its adjoint accumulator, created on the first contribution.
+    adj: HashMap<VarId, VarId>,
+}
+
+impl Reverse<'_> {
+    fn acc(&mut self, v: VarId) -> VarId {
+        if let Some(a) = self.adj.get(&v) {
+            return *a;
+        }
+        let a = derived_var(self.func, v, "d_");
+        self.adj.insert(v, a);
+        a
+    }
+
+    /// The adjoint of `block`: `prologue` (seeds for the block's results), then the
+    /// adjoint of each statement in reverse order, preceded by the declarations of the
+    /// accumulators of values the block defines. May add exports to `block`'s `if`s.
+    fn block(&mut self, block: &mut Block, prologue: Vec<Stmt>) -> Vec<Stmt> {
+        let mut out = prologue;
+        for stmt in block.stmts.iter_mut().rev() {
+            self.stmt(stmt, &mut out);
+        }
+        let mut decls: Vec<Stmt> = Vec::new();
+        for stmt in &block.stmts {
+            for d in defs(stmt) {
+                if let Some(acc) = self.adj.get(&d) {
+                    decls.push(Stmt::DeclAcc(*acc));
+                }
+            }
+        }
+        decls.extend(out);
+        decls
+    }
+
+    fn stmt(&mut self, stmt: &mut Stmt, out: &mut Vec<Stmt>) {
+        match stmt {
+            Stmt::Let(v, op) => {
+                let Some(d) = self.adjoint_if_active(*v) else {
+                    return;
+                };
+                let args = op.args();
+                let need: Vec<bool> = args.iter().map(|a| self.active.contains(a)).collect();
+                let mut b = Builder::new(self.func, &self.known);
+                let parts = rules::partials(op, *v, &need, &mut b);
+                // Sum the partials of repeated arguments first: `x * x` gives `(x + x) * d`.
+                let mut per_arg: BTreeMap<VarId, VarId> = BTreeMap::new();
+                for (a, p) in args.iter().zip(parts) {
+                    if let Some(p) = p {
+                        let sum = match per_arg.get(a) {
+                            Some(prev) => b.add(*prev, p),
+                            None => p,
+                        };
+                        per_arg.insert(*a, sum);
+                    }
+                }
+                let contribs: Vec<(VarId, VarId)> = per_arg
+                    .into_iter()
+                    .map(|(a, p)| (a, b.mul(p, d)))
+                    .collect();
+                out.extend(b.take());
+                for (a, c) in contribs {
+                    let acc = self.acc(a);
+                    out.push(Stmt::AddAcc(acc, c));
+                }
+            }
+            Stmt::Call {
+                args,
+                value,
+                partials,
+                ..
+            } => {
+                let Some(d) = self.adjoint_if_active(*value) else {
+                    return;
+                };
+                let float_args: Vec<VarId> = args
+                    .iter()
+                    .copied()
+                    .filter(|a| self.func.ty(*a).is_float())
+                    .collect();
+                if partials.is_empty() {
+                    *partials = float_args
+                        .iter()
+                        .map(|a| derived_var(self.func, *a, "partial_"))
+                        .collect();
+                }
+                for (a, p) in float_args.iter().zip(partials.iter()) {
+                    if self.active.contains(a) {
+                        let mut b = Builder::new(self.func, &self.known);
+                        let c = b.mul(*p, d);
+                        out.extend(b.take());
+                        let acc = self.acc(*a);
+                        out.push(Stmt::AddAcc(acc, c));
+                    }
+                }
+            }
+            Stmt::If {
+                cond,
+                then_block,
+                else_block,
+                outs,
+            } => {
+                let mut then_seed = Vec::new();
+                let mut else_seed = Vec::new();
+                for (k, o) in outs.iter().enumerate() {
+                    let Some(d) = self.adjoint_if_active(*o) else {
+                        continue;
+                    };
+                    for (branch, seed) in [(&*then_block, &mut then_seed), (&*else_block, &mut else_seed)] {
+                        let r = branch.results[k];
+                        if self.active.contains(&r) {
+                            let acc = self.acc(r);
+                            seed.push(Stmt::AddAcc(acc, d));
+                        }
+                    }
+                }
+                let mut then_adj = Block {
+                    stmts: self.block(then_block, then_seed),
+                    results: vec![],
+                };
+                let mut else_adj = Block {
+                    stmts: self.block(else_block, else_seed),
+                    results: vec![],
+                };
+                self.export(&mut then_adj, then_block, else_block, outs);
+                self.export(&mut else_adj, else_block, then_block, outs);
+                if !then_adj.stmts.is_empty() || !else_adj.stmts.is_empty() {
+                    out.push(Stmt::If {
+                        cond: *cond,
+                        then_block: then_adj,
+                        else_block: else_adj,
+                        outs: vec![],
+                    });
+                }
+            }
+            // Accumulators in the primal (reverse over reverse) carry no adjoint here.
+            Stmt::DeclAcc(_) | Stmt::AddAcc(..) => {}
+        }
+    }
+
+    /// The accumulator of `v` if `v` is active and something used it.
+    fn adjoint_if_active(&self, v: VarId) -> Option<VarId> {
+        if self.active.contains(&v) {
+            self.adj.get(&v).copied()
+        } else {
+            None
+        }
+    }
+
+    /// Makes the primal values that `adjoint` reads from `branch` visible after the primal
+    /// `if`: constants are re-defined in the adjoint, other values become extra results of
+    /// the `if` (with a zero placeholder from `other`).
+    fn export(&mut self, adjoint: &mut Block, branch: &mut Block, other: &mut Block, outs: &mut Vec<VarId>) {
+        let defined: HashSet<VarId> = branch.stmts.iter().flat_map(defs).collect();
+        let needed: Vec<VarId> = free_vars(adjoint)
+            .into_iter()
+            .filter(|v| defined.contains(v))
+            .collect();
+        let mut rename = HashMap::new();
+        let mut redefined = Vec::new();
+        for v in needed {
+            let info = self.func.info(v).clone();
+            let e = self.func.new_var(info.ty.clone(), info.name.clone(), info.user_named);
+            rename.insert(v, e);
+            if let Some(op) = self.known.get(&v) {
+                redefined.push(Stmt::Let(e, op.clone()));
+                continue;
+            }
+            let placeholder = self.func.new_var(info.ty.clone(), "t", false);
+            other.stmts.push(Stmt::Let(placeholder, zero_of(&info.ty)));
+            other.results.push(placeholder);
+            branch.results.push(v);
+            outs.push(e);
+        }
+        rename_uses(adjoint, &rename);
+        if !redefined.is_empty() {
+            redefined.append(&mut adjoint.stmts);
+            adjoint.stmts = redefined;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Every identifier the emitted code uses, made unique.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::Span;
+use syn::Ident;
+
+use crate::ir::{Function, VarId};
+
+/// The emitted name of a temporary: `t` followed by its number, so a temporary and its
+/// adjoint read as a pair (`t7`, `d_t7`).
+pub fn temporary_name(v: VarId, base: &str) -> String {
+    format!("{base}{}", v.0)
+}
+
+/// The generated gradient function of `f`: `f_grad`.
+pub fn grad_fn(f: &Ident) -> Ident {
+    Ident::new(&format!("{f}_grad"), f.span())
+}
+
+/// The generated value-and-gradient function of `f`: `f_value_and_grad`.
+pub fn value_and_grad_fn(f: &Ident) -> Ident {
+    Ident::new(&format!("{f}_value_and_grad"), f.span())
+}
+
+/// The hidden function other `#[differentiable]` functions call to differentiate through
+/// `f`: its value and its partial derivative with respect to every float parameter.
+pub fn partials_fn(f: &Ident) -> Ident {
+    Ident::new(&format!("__autodiff_partials_{f}"), f.span())
+}
+
+/// Assigns each value a unique identifier, in the order definitions are emitted.
+pub struct Names<'f> {
+    func: &'f Function,
+    assigned: HashMap<VarId, Ident>,
+    taken: HashSet<String>,
+}
+
+impl<'f> Names<'f> {
+    /// Names for `func`, with the parameters keeping their own names.
+    pub fn new(func: &'f Function) -> Self {
+        let mut names = Names {
+            func,
+            assigned: HashMap::new(),
+            taken: HashSet::new(),
+        };
+        for p in &func.params {
+            let name = func.info(p.var).name.clone();
+            names.taken.insert(name.clone());
+            names.assigned.insert(p.var, Ident::new(&name, Span::call_site()));
+        }
+        names
+    }
+
+    /// The function being named.
+    pub fn func(&self) -> &'f Function {
+        self.func
+    }
+
+    /// The identifier of `v`, assigning one on first use.
+    pub fn of(&mut self, v: VarId) -> Ident {
+        if let Some(id) = self.assigned.get(&v) {
+            return id.clone();
+        }
+        let info = self.func.info(v);
+        let base = if info.user_named {
+            info.name.clone()
+        } else {
+            temporary_name(v, &info.name)
+        };
+        let mut name = base.clone();
+        let mut k = 1;
+        while self.taken.contains(&name) || is_keyword(&name) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        self.taken.insert(name.clone());
+        let id = Ident::new(&name, Span::call_site());
+        self.assigned.insert(v, id.clone());
+        id
+    }
+}
+
+fn is_keyword(name: &str) -> bool {
+    syn::parse_str::<Ident>(name).is_err()
+}

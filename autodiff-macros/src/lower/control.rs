@@ -1,0 +1,581 @@
+//! Statements and control flow: blocks, `let`, `if`/`else`, `match`, early `return`.
+//!
+//! An `if` without `return`s becomes a [`Stmt::If`] yielding its value and the variables
+//! its branches reassign. An `if` (or `match`, or block) in statement position that
+//! contains a `return` takes the rest of the function into each branch that falls through,
+//! so every path ends in one result and the IR needs no jumps.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Expr, Pat};
+
+use super::Lowerer;
+use crate::ir::{Block, CmpOp, Op, Stmt, Ty, VarId};
+
+/// What is left to lower on the current path.
+#[derive(Clone, Copy)]
+enum Work<'a> {
+    /// A statement.
+    Stmt(&'a syn::Stmt),
+    /// An expression whose value is the function's result.
+    Result(&'a Expr),
+    /// An expression evaluated for its effect on variables.
+    Discard(&'a Expr),
+    /// The end of a block: drop its scope.
+    PopScope,
+}
+
+/// A branch of a conditional, lowered lazily so each sees the environment of its path.
+pub(super) type Branch<'s, 'c> = Box<dyn FnOnce(&mut Lowerer<'c>, &mut Vec<Stmt>) -> Option<VarId> + 's>;
+
+impl<'c> Lowerer<'c> {
+    /// Lowers a function body; returns the value it returns (on every path).
+    pub(super) fn lower_body(&mut self, body: &syn::Block, out: &mut Vec<Stmt>) -> Option<VarId> {
+        let work = block_work(body, true);
+        self.run(&work, out)
+    }
+
+    fn run<'a>(&mut self, work: &[Work<'a>], out: &mut Vec<Stmt>) -> Option<VarId> {
+        for (i, item) in work.iter().enumerate() {
+            let rest = &work[i + 1..];
+            match *item {
+                Work::PopScope => {
+                    self.scopes.pop();
+                }
+                Work::Stmt(syn::Stmt::Local(local)) => self.lower_local(local, out),
+                Work::Stmt(syn::Stmt::Item(item)) => self.cx.error_spanned_by(item, "items (`fn`, `struct`, `use`, …) inside a #[differentiable] function are not supported; move them outside the function"),
+                Work::Stmt(syn::Stmt::Macro(m)) => self.cx.error_spanned_by(&m.mac, macro_message(&m.mac)),
+                Work::Stmt(syn::Stmt::Expr(e, _)) | Work::Discard(e) => {
+                    if let Expr::Return(r) = e {
+                        return self.lower_return(r, out);
+                    }
+                    if contains_return(e) {
+                        return self.split(e, false, rest, out);
+                    }
+                    self.lower_expr(e, out);
+                }
+                Work::Result(e) => {
+                    if let Expr::Return(r) = e {
+                        return self.lower_return(r, out);
+                    }
+                    if contains_return(e) {
+                        return self.split(e, true, rest, out);
+                    }
+                    return match self.lower_expr(e, out) {
+                        Some(v) => Some(v),
+                        None => {
+                            self.cx.error_spanned_by(e, "expected the function's float result here, found an expression without a value");
+                            Some(self.poison(out))
+                        }
+                    };
+                }
+            }
+        }
+        None
+    }
+
+    fn lower_return(&mut self, r: &syn::ExprReturn, out: &mut Vec<Stmt>) -> Option<VarId> {
+        match &r.expr {
+            Some(e) if !contains_return(e) => {
+                let v = self.lower_value(e, out);
+                Some(v)
+            }
+            Some(e) => {
+                self.cx.error_spanned_by(e, "nested `return` is not supported");
+                Some(self.poison(out))
+            }
+            None => {
+                self.cx.error_spanned_by(r, "`return` without a value: a #[differentiable] function returns a float");
+                Some(self.poison(out))
+            }
+        }
+    }
+
+    /// Lowers `e`, which contains a `return`, followed by `rest`: each branch of `e` is
+    /// lowered together with `rest`, and the result is the function's result.
+    fn split<'a>(&mut self, e: &'a Expr, is_result: bool, rest: &[Work<'a>], out: &mut Vec<Stmt>) -> Option<VarId> {
+        let tail = |b: &'a syn::Block| -> Vec<Work<'a>> { block_work(b, is_result) };
+        match e {
+            Expr::If(i) => {
+                let cond = self.lower_condition(&i.cond, out);
+                let mut then_work = tail(&i.then_branch);
+                then_work.extend_from_slice(rest);
+                let mut else_work = Vec::new();
+                if let Some((_, else_expr)) = &i.else_branch {
+                    else_work.push(if is_result { Work::Result(else_expr) } else { Work::Discard(else_expr) });
+                }
+                else_work.extend_from_slice(rest);
+                let then_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&then_work, o));
+                let else_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&else_work, o));
+                self.tail_branches(cond, then_b, else_b, e.span(), out)
+            }
+            Expr::Block(b) if b.label.is_none() => {
+                let mut work = tail(&b.block);
+                work.extend_from_slice(rest);
+                self.scopes.push(Vec::new());
+                self.run(&work, out)
+            }
+            Expr::Match(m) => {
+                let scrutinee = self.lower_value(&m.expr, out);
+                self.split_match(scrutinee, &m.arms, is_result, rest, out)
+            }
+            Expr::Paren(p) => self.split(&p.expr, is_result, rest, out),
+            other => {
+                self.cx.error_spanned_by(other, "`return` is supported only as a statement (`if c { return x; }`, inside `if`/`match`/blocks) or at the end of the function; restructure with `if`/`else`");
+                Some(self.poison(out))
+            }
+        }
+    }
+
+    fn split_match<'a>(&mut self, scrutinee: VarId, arms: &'a [syn::Arm], is_result: bool, rest: &[Work<'a>], out: &mut Vec<Stmt>) -> Option<VarId> {
+        let Some((arm, others)) = arms.split_first() else {
+            return self.run(rest, out);
+        };
+        let body_work = |arm: &'a syn::Arm| -> Vec<Work<'a>> {
+            let mut w = vec![if is_result { Work::Result(&arm.body) } else { Work::Discard(&arm.body) }];
+            w.push(Work::PopScope);
+            w
+        };
+        let cond = self.pattern_condition(scrutinee, &arm.pat, out);
+        match cond {
+            None => {
+                self.scopes.push(Vec::new());
+                self.bind_pattern(scrutinee, &arm.pat);
+                let mut work = body_work(arm);
+                work.extend_from_slice(rest);
+                self.run(&work, out)
+            }
+            Some(cond) => {
+                let mut then_work = body_work(arm);
+                then_work.extend_from_slice(rest);
+                let rest_owned: Vec<Work<'a>> = rest.to_vec();
+                let pat = &arm.pat;
+                // `tail_branches` pushes the scope the arm's `PopScope` ends.
+                let then_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                    l.bind_pattern(scrutinee, pat);
+                    l.run(&then_work, o)
+                });
+                let else_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.split_match(scrutinee, others, is_result, &rest_owned, o));
+                self.tail_branches(cond, then_b, else_b, arm.pat.span(), out)
+            }
+        }
+    }
+
+    /// Builds `if cond { then } else { otherwise }` where each branch yields the function's
+    /// result. The `then` work starts inside a block, so a scope is pushed for it (its work
+    /// ends with the matching `PopScope`); the scopes are restored after each branch.
+    fn tail_branches(&mut self, cond: VarId, then_b: Branch<'_, 'c>, else_b: Branch<'_, 'c>, span: Span, out: &mut Vec<Stmt>) -> Option<VarId> {
+        let saved = self.scopes.clone();
+        let mut then_stmts = Vec::new();
+        self.scopes.push(Vec::new());
+        let then_v = then_b(self, &mut then_stmts);
+        self.scopes = saved.clone();
+        let mut else_stmts = Vec::new();
+        let else_v = else_b(self, &mut else_stmts);
+        self.scopes = saved;
+        let (Some(tv), Some(ev)) = (then_v, else_v) else {
+            self.cx.error_at(span, "not every path through this `if`/`match` returns a value; add an `else` that returns or continues to the function's result");
+            return Some(self.poison(out));
+        };
+        let ret = self.func.new_var(Ty::Float, "value", false);
+        out.push(Stmt::If {
+            cond,
+            then_block: Block { stmts: then_stmts, results: vec![tv] },
+            else_block: Block { stmts: else_stmts, results: vec![ev] },
+            outs: vec![ret],
+        });
+        Some(ret)
+    }
+
+    /// `let` statements.
+    fn lower_local(&mut self, local: &syn::Local, out: &mut Vec<Stmt>) {
+        if let Some(init) = &local.init {
+            if let Some((_, diverge)) = &init.diverge {
+                self.cx.error_spanned_by(diverge, "`let … else` is not supported in a #[differentiable] function");
+                return;
+            }
+            if contains_return(&init.expr) {
+                self.cx.error_spanned_by(&init.expr, "`return` inside a `let` initializer is not supported; use `if c { return x; }` as a statement");
+                return;
+            }
+        }
+        let (pat, annotated) = match &local.pat {
+            Pat::Type(pt) => (&*pt.pat, Some(&*pt.ty)),
+            other => (other, None),
+        };
+        match pat {
+            Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                let name = pi.ident.to_string();
+                let value = local.init.as_ref().map(|init| {
+                    let v = self.lower_value(&init.expr, out);
+                    let v = self.apply_annotation(v, annotated, &init.expr, out);
+                    self.name_value(v, &name, out)
+                });
+                self.bind(&name, value, pi.mutability.is_some());
+            }
+            Pat::Wild(_) => {
+                if let Some(init) = &local.init {
+                    self.lower_expr(&init.expr, out);
+                }
+            }
+            other => self.cx.error_spanned_by(other, "only `let name = …;` (optionally `mut`, optionally typed) is supported; destructuring patterns are not"),
+        }
+    }
+
+    /// `let x: T = init;` — an integer annotation types an integer literal; a float
+    /// annotation must match the value.
+    fn apply_annotation(&mut self, v: VarId, ty: Option<&syn::Type>, init: &Expr, _out: &mut [Stmt]) -> VarId {
+        let Some(ty) = ty else { return v };
+        let Some(name) = crate::signature::simple_type_name(ty) else {
+            self.cx.error_spanned_by(ty, "unsupported type annotation: #[differentiable] locals are floats, integers or `bool`");
+            return v;
+        };
+        if crate::signature::is_integer_type(&name) {
+            if let Ty::Int(_) | Ty::Opaque = self.ty(v) {
+                self.func.vars[v.0 as usize].ty = Ty::Int(Some(name));
+            }
+        } else if name == self.float_name {
+            self.expect_float(v, init.span(), "a value annotated as a float");
+        } else if name != "bool" {
+            self.cx.error_spanned_by(ty, format!("unsupported type annotation `{name}`: this function computes in `{}`", self.float_name));
+        }
+        v
+    }
+
+    /// A block used as a value: `{ stmts; tail }`.
+    pub(super) fn lower_block_value(&mut self, block: &syn::Block, out: &mut Vec<Stmt>) -> Option<VarId> {
+        self.scopes.push(Vec::new());
+        let mut value = None;
+        let n = block.stmts.len();
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                syn::Stmt::Local(local) => self.lower_local(local, out),
+                syn::Stmt::Item(item) => self.cx.error_spanned_by(item, "items inside a #[differentiable] function are not supported; move them outside the function"),
+                syn::Stmt::Macro(m) => self.cx.error_spanned_by(&m.mac, macro_message(&m.mac)),
+                syn::Stmt::Expr(e, semi) => {
+                    let v = self.lower_expr(e, out);
+                    if i + 1 == n && semi.is_none() {
+                        value = v;
+                    }
+                }
+            }
+        }
+        self.scopes.pop();
+        value
+    }
+
+    /// `if cond { then } else { otherwise }` as an expression: yields its value (if both
+    /// branches have one) and rebinds every outer variable a branch reassigns.
+    pub(super) fn lower_conditional(&mut self, cond: VarId, then_b: Branch<'_, 'c>, else_b: Branch<'_, 'c>, span: Span, out: &mut Vec<Stmt>) -> Option<VarId> {
+        let saved = self.scopes.clone();
+        let mut then_stmts = Vec::new();
+        let then_v = then_b(self, &mut then_stmts);
+        let then_scopes = std::mem::replace(&mut self.scopes, saved.clone());
+        let mut else_stmts = Vec::new();
+        let else_v = else_b(self, &mut else_stmts);
+        let else_scopes = std::mem::replace(&mut self.scopes, saved.clone());
+
+        let mut then_results = Vec::new();
+        let mut else_results = Vec::new();
+        let mut outs = Vec::new();
+        let value = match (then_v, else_v) {
+            (Some(tv), Some(ev)) => {
+                let ty = self.join_types(tv, ev, span);
+                let o = self.func.new_var(ty, "t", false);
+                then_results.push(tv);
+                else_results.push(ev);
+                outs.push(o);
+                Some(o)
+            }
+            _ => None,
+        };
+        let mut rebinds = Vec::new();
+        for (d, scope) in saved.iter().enumerate() {
+            for (j, before) in scope.iter().enumerate() {
+                let t = then_scopes.get(d).and_then(|s| s.get(j)).and_then(|b| b.var);
+                let e = else_scopes.get(d).and_then(|s| s.get(j)).and_then(|b| b.var);
+                if t == before.var && e == before.var {
+                    continue;
+                }
+                let (Some(t), Some(e)) = (t, e) else {
+                    continue;
+                };
+                let ty = self.join_types(t, e, span);
+                let o = self.func.new_var(ty, before.name.clone(), true);
+                then_results.push(t);
+                else_results.push(e);
+                outs.push(o);
+                rebinds.push((d, j, o));
+            }
+        }
+        for (d, j, o) in rebinds {
+            self.scopes[d][j].var = Some(o);
+        }
+        out.push(Stmt::If {
+            cond,
+            then_block: Block { stmts: then_stmts, results: then_results },
+            else_block: Block { stmts: else_stmts, results: else_results },
+            outs,
+        });
+        value
+    }
+
+    fn join_types(&mut self, a: VarId, b: VarId, span: Span) -> Ty {
+        match (self.ty(a), self.ty(b)) {
+            (x, y) if x == y => x,
+            (Ty::Opaque, y) => y,
+            (x, Ty::Opaque) => x,
+            (Ty::Int(x), Ty::Int(y)) => Ty::Int(x.or(y)),
+            (x, y) => {
+                self.cx.error_at(span, format!("the branches produce different types ({} and {})", ty_name(&x), ty_name(&y)));
+                Ty::Opaque
+            }
+        }
+    }
+
+    /// `if`/`else` as an expression (no `return` inside).
+    pub(super) fn lower_if(&mut self, i: &syn::ExprIf, out: &mut Vec<Stmt>) -> Option<VarId> {
+        let cond = self.lower_condition(&i.cond, out);
+        let then_b: Branch<'_, 'c> = Box::new(|l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.lower_block_value(&i.then_branch, o));
+        let else_b: Branch<'_, 'c> = match &i.else_branch {
+            Some((_, e)) => Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.lower_expr(e, o)),
+            None => Box::new(|_: &mut Lowerer<'c>, _: &mut Vec<Stmt>| None),
+        };
+        self.lower_conditional(cond, then_b, else_b, i.span(), out)
+    }
+
+    /// `match` as an expression on an integer or `bool`: a chain of conditionals.
+    pub(super) fn lower_match(&mut self, m: &syn::ExprMatch, out: &mut Vec<Stmt>) -> Option<VarId> {
+        let scrutinee = self.lower_value(&m.expr, out);
+        if self.ty(scrutinee) == Ty::Float {
+            self.cx.error_spanned_by(&m.expr, "`match` on a float is not supported; compare with `if`/`else` instead");
+        }
+        self.match_arms(scrutinee, &m.arms, m.span(), out)
+    }
+
+    fn match_arms(&mut self, scrutinee: VarId, arms: &[syn::Arm], span: Span, out: &mut Vec<Stmt>) -> Option<VarId> {
+        let (arm, others) = arms.split_first()?;
+        match self.pattern_condition(scrutinee, &arm.pat, out) {
+            None => {
+                self.scopes.push(Vec::new());
+                self.bind_pattern(scrutinee, &arm.pat);
+                let v = self.lower_expr(&arm.body, out);
+                self.scopes.pop();
+                v
+            }
+            Some(cond) if others.is_empty() => {
+                // The last arm of an exhaustive match: its pattern must hold.
+                let _ = cond;
+                self.scopes.push(Vec::new());
+                self.bind_pattern(scrutinee, &arm.pat);
+                let v = self.lower_expr(&arm.body, out);
+                self.scopes.pop();
+                v
+            }
+            Some(cond) => {
+                let then_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                    l.scopes.push(Vec::new());
+                    l.bind_pattern(scrutinee, &arm.pat);
+                    let v = l.lower_expr(&arm.body, o);
+                    l.scopes.pop();
+                    v
+                });
+                let else_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.match_arms(scrutinee, others, span, o));
+                self.lower_conditional(cond, then_b, else_b, span, out)
+            }
+        }
+    }
+
+    /// The condition under which `pat` matches `scrutinee`, or `None` if it always does.
+    fn pattern_condition(&mut self, scrutinee: VarId, pat: &Pat, out: &mut Vec<Stmt>) -> Option<VarId> {
+        match pat {
+            Pat::Wild(_) => None,
+            Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => None,
+            Pat::Paren(p) => self.pattern_condition(scrutinee, &p.pat, out),
+            Pat::Lit(lit) => {
+                let v = self.lower_value(&Expr::Lit(lit.clone()), out);
+                Some(self.push(out, Ty::Bool, Op::Cmp(CmpOp::Eq, scrutinee, v)))
+            }
+            Pat::Range(r) => {
+                let mut cond: Option<VarId> = None;
+                if let Some(start) = &r.start {
+                    let s = self.lower_value(start, out);
+                    cond = Some(self.push(out, Ty::Bool, Op::Cmp(CmpOp::Ge, scrutinee, s)));
+                }
+                if let Some(end) = &r.end {
+                    let e = self.lower_value(end, out);
+                    let op = match r.limits {
+                        syn::RangeLimits::Closed(_) => CmpOp::Le,
+                        syn::RangeLimits::HalfOpen(_) => CmpOp::Lt,
+                    };
+                    let c = self.push(out, Ty::Bool, Op::Cmp(op, scrutinee, e));
+                    cond = Some(match cond {
+                        Some(prev) => self.and(prev, c, out),
+                        None => c,
+                    });
+                }
+                cond
+            }
+            Pat::Or(or) => {
+                let mut cond: Option<VarId> = None;
+                for case in &or.cases {
+                    let c = match self.pattern_condition(scrutinee, case, out) {
+                        Some(c) => c,
+                        None => return None,
+                    };
+                    cond = Some(match cond {
+                        Some(prev) => self.or(prev, c, out),
+                        None => c,
+                    });
+                }
+                cond
+            }
+            Pat::Guard(g) => {
+                let inner = self.pattern_condition(scrutinee, &g.pat, out);
+                self.scopes.push(Vec::new());
+                self.bind_pattern(scrutinee, &g.pat);
+                let guard = self.lower_condition(&g.guard, out);
+                self.scopes.pop();
+                Some(match inner {
+                    Some(c) => self.and(c, guard, out),
+                    None => guard,
+                })
+            }
+            other => {
+                self.cx.error_spanned_by(other, "unsupported `match` pattern: use literals, ranges (`1..=3`), `|`, guards, a binding or `_`");
+                Some(self.push(out, Ty::Bool, Op::Bool(false)))
+            }
+        }
+    }
+
+    /// Binds the names a pattern introduces (a top-level `name` or `name @ …`).
+    fn bind_pattern(&mut self, scrutinee: VarId, pat: &Pat) {
+        match pat {
+            Pat::Ident(pi) => self.bind(&pi.ident.to_string(), Some(scrutinee), false),
+            Pat::Guard(g) => self.bind_pattern(scrutinee, &g.pat),
+            Pat::Paren(p) => self.bind_pattern(scrutinee, &p.pat),
+            _ => {}
+        }
+    }
+
+    /// `a && b` without evaluating `b` when `a` is false.
+    fn and(&mut self, a: VarId, b: VarId, out: &mut Vec<Stmt>) -> VarId {
+        let f = self.push(out, Ty::Bool, Op::Bool(false));
+        self.push(out, Ty::Bool, Op::Select(a, b, f))
+    }
+
+    fn or(&mut self, a: VarId, b: VarId, out: &mut Vec<Stmt>) -> VarId {
+        let t = self.push(out, Ty::Bool, Op::Bool(true));
+        self.push(out, Ty::Bool, Op::Select(a, t, b))
+    }
+
+    /// A `bool` condition.
+    pub(super) fn lower_condition(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> VarId {
+        let v = self.lower_value(e, out);
+        match self.ty(v) {
+            Ty::Bool | Ty::Opaque => v,
+            other => {
+                self.cx.error_spanned_by(e, format!("expected a `bool` condition, found {}", ty_name(&other)));
+                v
+            }
+        }
+    }
+}
+
+/// The work of a block: its statements, its tail (as the function's result or discarded),
+/// then the end of its scope. The caller pushes the scope.
+fn block_work(block: &syn::Block, is_result: bool) -> Vec<Work<'_>> {
+    let mut work = Vec::with_capacity(block.stmts.len() + 1);
+    let n = block.stmts.len();
+    for (i, stmt) in block.stmts.iter().enumerate() {
+        match stmt {
+            syn::Stmt::Expr(e, None) if i + 1 == n => {
+                work.push(if is_result { Work::Result(e) } else { Work::Discard(e) })
+            }
+            other => work.push(Work::Stmt(other)),
+        }
+    }
+    work.push(Work::PopScope);
+    work
+}
+
+/// Whether `e` contains a `return` (not looking into closures, which are rejected anyway).
+pub(super) fn contains_return(e: &Expr) -> bool {
+    struct Finder(bool);
+    impl Finder {
+        fn expr(&mut self, e: &Expr) {
+            if self.0 {
+                return;
+            }
+            match e {
+                Expr::Return(_) => self.0 = true,
+                Expr::Closure(_) => {}
+                Expr::If(i) => {
+                    self.expr(&i.cond);
+                    self.block(&i.then_branch);
+                    if let Some((_, e)) = &i.else_branch {
+                        self.expr(e);
+                    }
+                }
+                Expr::Block(b) => self.block(&b.block),
+                Expr::Unsafe(b) => self.block(&b.block),
+                Expr::Match(m) => {
+                    self.expr(&m.expr);
+                    m.arms.iter().for_each(|a| self.expr(&a.body));
+                }
+                Expr::Paren(p) => self.expr(&p.expr),
+                Expr::Group(g) => self.expr(&g.expr),
+                Expr::Binary(b) => {
+                    self.expr(&b.left);
+                    self.expr(&b.right);
+                }
+                Expr::Unary(u) => self.expr(&u.expr),
+                Expr::Assign(a) => {
+                    self.expr(&a.left);
+                    self.expr(&a.right);
+                }
+                Expr::MethodCall(m) => {
+                    self.expr(&m.receiver);
+                    m.args.iter().for_each(|a| self.expr(a));
+                }
+                Expr::Call(c) => c.args.iter().for_each(|a| self.expr(a)),
+                Expr::Cast(c) => self.expr(&c.expr),
+                Expr::Loop(l) => self.block(&l.body),
+                Expr::While(w) => self.block(&w.body),
+                Expr::ForLoop(f) => self.block(&f.body),
+                _ => {}
+            }
+        }
+        fn block(&mut self, b: &syn::Block) {
+            for s in &b.stmts {
+                match s {
+                    syn::Stmt::Local(l) => {
+                        if let Some(init) = &l.init {
+                            self.expr(&init.expr);
+                        }
+                    }
+                    syn::Stmt::Expr(e, _) => self.expr(e),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut f = Finder(false);
+    f.expr(e);
+    f.0
+}
+
+pub(super) fn ty_name(ty: &Ty) -> String {
+    match ty {
+        Ty::Float => "a float".into(),
+        Ty::Int(Some(t)) => format!("an integer (`{t}`)"),
+        Ty::Int(None) => "an integer".into(),
+        Ty::Bool => "a `bool`".into(),
+        Ty::Opaque => "a constant".into(),
+    }
+}
+
+pub(super) fn macro_message(mac: &syn::Macro) -> String {
+    let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+    format!("macros (`{name}!`) are not supported in a #[differentiable] function body: the macro cannot see what they expand to; compute without the macro, or move it to a caller")
+}

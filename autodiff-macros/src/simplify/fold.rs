@@ -1,0 +1,301 @@
+//! Constant folding, exact algebraic identities, copy propagation and common
+//! subexpressions, in one forward walk.
+
+use std::collections::HashMap;
+
+use super::Width;
+use crate::ir::eval::float_bin;
+use crate::ir::{BinOp, Block, CmpOp, Function, MathFn, Op, Stmt, Ty, VarId, VarInfo};
+
+/// One forward walk over `func`; returns whether anything changed.
+pub fn fold(func: &mut Function, width: Width) -> bool {
+    let mut f = Folder {
+        vars: std::mem::take(&mut func.vars),
+        pending: Vec::new(),
+        width,
+        subst: HashMap::new(),
+        defs: HashMap::new(),
+        scopes: vec![HashMap::new()],
+        changed: false,
+    };
+    let mut body = std::mem::take(&mut func.body);
+    f.block(&mut body);
+    func.body = body;
+    func.vars = f.vars;
+    f.changed
+}
+
+struct Folder {
+    /// The function's values (taken out while folding, so new literals can be added).
+    vars: Vec<VarInfo>,
+    /// Literal definitions a rewrite needs, inserted before the statement being rewritten.
+    pending: Vec<Stmt>,
+    width: Width,
+    /// Values replaced by other values.
+    subst: HashMap<VarId, VarId>,
+    /// The defining operation of every pure value seen so far.
+    defs: HashMap<VarId, Op>,
+    /// Operation keys → the value computing them, one map per enclosing block.
+    scopes: Vec<HashMap<String, VarId>>,
+    changed: bool,
+}
+
+fn is_power_of_two(x: f64) -> bool {
+    x != 0.0 && x.is_finite() && {
+        let m = x.abs();
+        m == 2f64.powi(m.log2().round() as i32)
+    }
+}
+
+impl Folder {
+    fn s(&self, v: VarId) -> VarId {
+        let mut v = v;
+        while let Some(n) = self.subst.get(&v) {
+            v = *n;
+        }
+        v
+    }
+
+    fn lit(&self, v: VarId) -> Option<f64> {
+        match self.defs.get(&v) {
+            Some(Op::Float(x)) => Some(*x),
+            _ => None,
+        }
+    }
+
+    fn round(&self, x: f64) -> f64 {
+        match self.width {
+            Width::F64 => x,
+            Width::F32 => x as f32 as f64,
+        }
+    }
+
+    fn lookup(&self, key: &str) -> Option<VarId> {
+        self.scopes.iter().rev().find_map(|s| s.get(key).copied())
+    }
+
+    fn block(&mut self, block: &mut Block) {
+        let mut out = Vec::with_capacity(block.stmts.len());
+        for mut stmt in std::mem::take(&mut block.stmts) {
+            match &mut stmt {
+                Stmt::Let(v, op) => {
+                    op.map_args(|a| self.s(a));
+                    for _ in 0..8 {
+                        let Some(new) = self.rewrite(op) else { break };
+                        *op = new;
+                        self.changed = true;
+                        if matches!(op, Op::Copy(_)) {
+                            break;
+                        }
+                    }
+                    out.append(&mut self.pending);
+                    if let Op::Copy(a) = op {
+                        self.subst.insert(*v, *a);
+                        self.changed = true;
+                        continue;
+                    }
+                    let key = op_key(op);
+                    if let Some(prev) = self.lookup(&key) {
+                        self.subst.insert(*v, prev);
+                        self.changed = true;
+                        continue;
+                    }
+                    if let Some(scope) = self.scopes.last_mut() {
+                        scope.insert(key, *v);
+                    }
+                    self.defs.insert(*v, op.clone());
+                }
+                Stmt::If {
+                    cond,
+                    then_block,
+                    else_block,
+                    ..
+                } => {
+                    *cond = self.s(*cond);
+                    for b in [then_block, else_block] {
+                        self.scopes.push(HashMap::new());
+                        self.block(b);
+                        self.scopes.pop();
+                    }
+                }
+                Stmt::Call { args, .. } => args.iter_mut().for_each(|a| *a = self.s(*a)),
+                Stmt::DeclAcc(_) => {}
+                Stmt::AddAcc(acc, v) => {
+                    *acc = self.s(*acc);
+                    *v = self.s(*v);
+                }
+            }
+            out.push(stmt);
+        }
+        block.stmts = out;
+        block.results.iter_mut().for_each(|r| *r = self.s(*r));
+    }
+
+    /// An equivalent, simpler operation, if there is one.
+    fn rewrite(&mut self, op: &Op) -> Option<Op> {
+        match *op {
+            Op::Neg(a) => {
+                if let Some(x) = self.lit(a) {
+                    return Some(Op::Float(-x));
+                }
+                match self.defs.get(&a).cloned() {
+                    Some(Op::Neg(inner)) => Some(Op::Copy(inner)),
+                    // -(c * x) = (-c) * x, exactly.
+                    Some(Op::Bin(BinOp::Mul, c, x)) => {
+                        let c = self.lit(c)?;
+                        Some(Op::Bin(BinOp::Mul, self.new_lit(-c), x))
+                    }
+                    _ => None,
+                }
+            }
+            Op::Bin(bop, a, b) => self.rewrite_bin(bop, a, b),
+            Op::Cmp(c, a, b) => match (self.lit(a), self.lit(b)) {
+                (Some(x), Some(y)) => Some(Op::Bool(match c {
+                    CmpOp::Lt => x < y,
+                    CmpOp::Le => x <= y,
+                    CmpOp::Gt => x > y,
+                    CmpOp::Ge => x >= y,
+                    CmpOp::Eq => x == y,
+                    CmpOp::Ne => x != y,
+                })),
+                _ => None,
+            },
+            Op::Select(c, a, b) => {
+                if a == b {
+                    return Some(Op::Copy(a));
+                }
+                match self.defs.get(&c) {
+                    Some(Op::Bool(true)) => Some(Op::Copy(a)),
+                    Some(Op::Bool(false)) => Some(Op::Copy(b)),
+                    _ => None,
+                }
+            }
+            Op::Cast(a, None) => match self.defs.get(&a) {
+                Some(Op::Int(i)) if i.unsigned_abs() < (1 << 24) => Some(Op::Float(*i as f64)),
+                _ => None,
+            },
+            Op::Math(MathFn::Powi, ref args) => match self.defs.get(&args[1]) {
+                Some(Op::Int(1)) => Some(Op::Copy(args[0])),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn rewrite_bin(&mut self, bop: BinOp, a: VarId, b: VarId) -> Option<Op> {
+        let (la, lb) = (self.lit(a), self.lit(b));
+        if let (Some(x), Some(y)) = (la, lb) {
+            let r = match self.width {
+                Width::F64 => float_bin(bop, x, y),
+                Width::F32 => float_bin(bop, x as f32 as f64, y as f32 as f64),
+            };
+            return Some(Op::Float(self.round(r)));
+        }
+        let def = |v: VarId| self.defs.get(&v).cloned();
+        let def = &def;
+        match bop {
+            BinOp::Add => {
+                if la == Some(0.0) {
+                    return Some(Op::Copy(b));
+                }
+                if lb == Some(0.0) {
+                    return Some(Op::Copy(a));
+                }
+                if let Some(Op::Neg(nb)) = def(b) {
+                    return Some(Op::Bin(BinOp::Sub, a, nb));
+                }
+                if let Some(Op::Neg(na)) = def(a) {
+                    return Some(Op::Bin(BinOp::Sub, b, na));
+                }
+                None
+            }
+            BinOp::Sub => {
+                if lb == Some(0.0) {
+                    return Some(Op::Copy(a));
+                }
+                if la == Some(0.0) {
+                    return Some(Op::Neg(b));
+                }
+                if let Some(Op::Neg(nb)) = def(b) {
+                    return Some(Op::Bin(BinOp::Add, a, nb));
+                }
+                None
+            }
+            BinOp::Mul => {
+                if la == Some(1.0) {
+                    return Some(Op::Copy(b));
+                }
+                if lb == Some(1.0) {
+                    return Some(Op::Copy(a));
+                }
+                if la == Some(-1.0) {
+                    return Some(Op::Neg(b));
+                }
+                if lb == Some(-1.0) {
+                    return Some(Op::Neg(a));
+                }
+                // Literals go on the left: `2.0 * x` (multiplication commutes exactly).
+                if lb.is_some() {
+                    return Some(Op::Bin(BinOp::Mul, b, a));
+                }
+                if let (Some(Op::Neg(na)), Some(Op::Neg(nb))) = (def(a), def(b)) {
+                    return Some(Op::Bin(BinOp::Mul, na, nb));
+                }
+                // c * (-x) = (-c) * x
+                if let (Some(c), Some(Op::Neg(x))) = (la, def(b)) {
+                    return Some(Op::Bin(BinOp::Mul, self.new_lit(-c), x));
+                }
+                // c1 * (c2 * x) = (c1 c2) * x when one factor is a power of two.
+                if let (Some(c1), Some(Op::Bin(BinOp::Mul, c, x))) = (la, def(b)) {
+                    if let Some(c2) = self.lit(c) {
+                        let prod = self.round(c1 * c2);
+                        let exact = is_power_of_two(c1) || is_power_of_two(c2);
+                        if exact && prod.is_finite() && prod != 0.0 && prod.abs() > 1e-300 {
+                            return Some(Op::Bin(BinOp::Mul, self.new_lit(prod), x));
+                        }
+                    }
+                }
+                // (c * x) * y = c * (x * y) is not exact; leave it.
+                None
+            }
+            BinOp::Div => {
+                if lb == Some(1.0) {
+                    return Some(Op::Copy(a));
+                }
+                None
+            }
+            BinOp::Rem => None,
+        }
+    }
+
+    /// A value holding the literal `x`: one in scope, or a new one defined just before the
+    /// statement being rewritten.
+    fn new_lit(&mut self, x: f64) -> VarId {
+        let op = Op::Float(x);
+        let key = op_key(&op);
+        if let Some(v) = self.lookup(&key) {
+            return v;
+        }
+        let v = VarId(self.vars.len() as u32);
+        self.vars.push(VarInfo {
+            ty: Ty::Float,
+            name: "t".into(),
+            user_named: false,
+        });
+        self.pending.push(Stmt::Let(v, op.clone()));
+        self.defs.insert(v, op);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(key, v);
+        }
+        v
+    }
+}
+
+/// A key identifying an operation and its arguments, for common-subexpression elimination.
+pub fn op_key(op: &Op) -> String {
+    match op {
+        Op::Float(x) => format!("f{:?}", x.to_bits()),
+        Op::Named(n) => format!("n{}", n.tokens),
+        other => format!("{other:?}"),
+    }
+}
