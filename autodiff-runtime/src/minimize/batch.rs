@@ -7,11 +7,14 @@ use super::objective::{BatchObjective, PerMember, StochasticPerMember};
 use super::reduce::{All, Reduce};
 use super::result::{BatchResult, BatchStatus};
 use super::seed::StepSeed;
+use super::settings::{NoSchedule, Settings};
 use super::step::{Slots, advance, nan};
 use super::trace::{BatchObserve, BatchQuantities, BatchRecord, NoObserver, NoTrace, TraceLength};
 use crate::error::ConfigError;
 use crate::optimizer::Optimizer;
 use crate::params::Params;
+use crate::real::Real;
+use crate::schedule::Schedule;
 
 type Scalar<B> = <<B as Members>::Item as Params>::Scalar;
 
@@ -47,7 +50,16 @@ type Scalar<B> = <<B as Members>::Item as Params>::Scalar;
 /// assert!(result.has_converged.iter().all(|&c| c));
 /// ```
 #[derive(Debug, Clone)]
-pub struct BatchMinimize<B, F, Opt, C = NoCriterion, R = All, Obs = NoObserver, Tr = NoTrace> {
+pub struct BatchMinimize<
+    B,
+    F,
+    Opt,
+    C = NoCriterion,
+    R = All,
+    Obs = NoObserver,
+    Tr = NoTrace,
+    Sch = NoSchedule,
+> {
     objective: F,
     x0: B,
     optimizer: Opt,
@@ -55,9 +67,8 @@ pub struct BatchMinimize<B, F, Opt, C = NoCriterion, R = All, Obs = NoObserver, 
     reduce: R,
     observer: Obs,
     trace: Tr,
-    max_steps: usize,
-    seed: u64,
-    trace_length: TraceLength,
+    schedule: Sch,
+    settings: Settings,
 }
 
 impl<B, F, Opt> BatchMinimize<B, PerMember<F>, Opt>
@@ -142,14 +153,13 @@ where
             reduce: All,
             observer: NoObserver,
             trace: NoTrace,
-            max_steps: super::DEFAULT_MAX_STEPS,
-            seed: 0,
-            trace_length: TraceLength::Full,
+            schedule: NoSchedule,
+            settings: Settings::default(),
         }
     }
 }
 
-impl<B, F, Opt, C, R> BatchMinimize<B, F, Opt, C, R>
+impl<B, F, Opt, C, R, Sch> BatchMinimize<B, F, Opt, C, R, NoObserver, NoTrace, Sch>
 where
     B: Members,
     Opt: Optimizer<B::Item>,
@@ -171,7 +181,7 @@ where
     pub fn criterion<C2: Criterion<B::Item>>(
         self,
         criterion: C2,
-    ) -> BatchMinimize<B, F, Opt, C2, R> {
+    ) -> BatchMinimize<B, F, Opt, C2, R, NoObserver, NoTrace, Sch> {
         BatchMinimize {
             objective: self.objective,
             x0: self.x0,
@@ -180,14 +190,13 @@ where
             reduce: self.reduce,
             observer: NoObserver,
             trace: NoTrace,
-            max_steps: self.max_steps,
-            seed: self.seed,
-            trace_length: self.trace_length,
+            schedule: self.schedule,
+            settings: self.settings,
         }
     }
 }
 
-impl<B, F, Opt, C, R, Obs, Tr> BatchMinimize<B, F, Opt, C, R, Obs, Tr>
+impl<B, F, Opt, C, R, Obs, Tr, Sch> BatchMinimize<B, F, Opt, C, R, Obs, Tr, Sch>
 where
     B: Members,
     Opt: Optimizer<B::Item>,
@@ -205,7 +214,7 @@ where
     /// assert_eq!(result.params, [-3.0, -3.0]);
     /// ```
     pub fn max_steps(mut self, max_steps: usize) -> Self {
-        self.max_steps = max_steps;
+        self.settings.max_steps = max_steps;
         self
     }
 
@@ -220,7 +229,7 @@ where
     /// assert!(run.run().is_ok());
     /// ```
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+        self.settings.seed = seed;
         self
     }
 
@@ -240,7 +249,7 @@ where
     /// assert_eq!(result.has_converged, [true, false]);
     /// assert_eq!(result.steps, 2);
     /// ```
-    pub fn reduce<R2: Reduce>(self, reduce: R2) -> BatchMinimize<B, F, Opt, C, R2, Obs, Tr> {
+    pub fn reduce<R2: Reduce>(self, reduce: R2) -> BatchMinimize<B, F, Opt, C, R2, Obs, Tr, Sch> {
         BatchMinimize {
             objective: self.objective,
             x0: self.x0,
@@ -249,9 +258,8 @@ where
             reduce,
             observer: self.observer,
             trace: self.trace,
-            max_steps: self.max_steps,
-            seed: self.seed,
-            trace_length: self.trace_length,
+            schedule: self.schedule,
+            settings: self.settings,
         }
     }
 
@@ -270,7 +278,7 @@ where
     ///     .unwrap();
     /// assert_eq!(first_losses, [0.0, 1.0]);
     /// ```
-    pub fn observe<Obs2>(self, observer: Obs2) -> BatchMinimize<B, F, Opt, C, R, Obs2, Tr>
+    pub fn observe<Obs2>(self, observer: Obs2) -> BatchMinimize<B, F, Opt, C, R, Obs2, Tr, Sch>
     where
         Obs2: FnMut(&BatchQuantities<'_, B::Item, C::State, Opt::State>),
     {
@@ -282,9 +290,8 @@ where
             reduce: self.reduce,
             observer,
             trace: self.trace,
-            max_steps: self.max_steps,
-            seed: self.seed,
-            trace_length: self.trace_length,
+            schedule: self.schedule,
+            settings: self.settings,
         }
     }
 
@@ -308,7 +315,7 @@ where
     pub fn trace<T, G>(
         self,
         trace_fn: G,
-    ) -> BatchMinimize<B, F, Opt, C, R, Obs, super::trace::Collect<G, T>>
+    ) -> BatchMinimize<B, F, Opt, C, R, Obs, super::trace::Collect<G, T>, Sch>
     where
         T: Clone,
         G: FnMut(&BatchQuantities<'_, B::Item, C::State, Opt::State>) -> T,
@@ -321,9 +328,8 @@ where
             reduce: self.reduce,
             observer: self.observer,
             trace: super::trace::Collect::new(trace_fn),
-            max_steps: self.max_steps,
-            seed: self.seed,
-            trace_length: self.trace_length,
+            schedule: self.schedule,
+            settings: self.settings,
         }
     }
 
@@ -344,12 +350,49 @@ where
     /// assert_eq!(result.trace, vec![0, 1]);
     /// ```
     pub fn trace_length(mut self, trace_length: TraceLength) -> Self {
-        self.trace_length = trace_length;
+        self.settings.trace_length = trace_length;
         self
+    }
+
+    /// Drives the shared optimizer's learning rate with a [`Schedule`], as
+    /// [`Minimize::schedule`](super::Minimize::schedule) does; the metric passed to
+    /// `schedule.step` is the sum of the losses of the members updated in that step (the
+    /// scalar tfp differentiates for a batched loss).
+    ///
+    /// ```
+    /// use autodiff_runtime::minimize::BatchMinimize;
+    /// use autodiff_runtime::optim::Sgd;
+    /// use autodiff_runtime::schedule::ExponentialLr;
+    ///
+    /// let mut rates = Vec::new();
+    /// BatchMinimize::new(|_k, x: &f64, g: &mut f64| { *g = 2.0 * x; x * x },
+    ///     [1.0, 2.0], Sgd::new(0.1).unwrap())
+    ///     .max_steps(3)
+    ///     .schedule(ExponentialLr::new(0.5).unwrap())
+    ///     .observe(|q| rates.push(q.learning_rate))
+    ///     .run()
+    ///     .unwrap();
+    /// assert_eq!(rates, [0.1, 0.05, 0.025]);
+    /// ```
+    pub fn schedule<Sch2: Schedule>(
+        self,
+        schedule: Sch2,
+    ) -> BatchMinimize<B, F, Opt, C, R, Obs, Tr, Sch2> {
+        BatchMinimize {
+            objective: self.objective,
+            x0: self.x0,
+            optimizer: self.optimizer,
+            criterion: self.criterion,
+            reduce: self.reduce,
+            observer: self.observer,
+            trace: self.trace,
+            schedule,
+            settings: self.settings,
+        }
     }
 }
 
-impl<B, F, Opt, C, R, Obs, Tr> BatchMinimize<B, F, Opt, C, R, Obs, Tr>
+impl<B, F, Opt, C, R, Obs, Tr, Sch> BatchMinimize<B, F, Opt, C, R, Obs, Tr, Sch>
 where
     B: Members,
     F: BatchObjective<B::Item>,
@@ -358,6 +401,7 @@ where
     R: Reduce,
     Obs: BatchObserve<B::Item, C::State, Opt::State>,
     Tr: BatchRecord<B::Item, C::State, Opt::State>,
+    Sch: Schedule,
 {
     /// Runs the batch. Fails only on an invalid configuration (the criterion's settings,
     /// an empty batch).
@@ -376,14 +420,18 @@ where
         let BatchMinimize {
             mut objective,
             x0: mut params,
-            optimizer,
+            mut optimizer,
             criterion,
             reduce,
             mut observer,
             mut trace,
-            max_steps,
-            seed,
-            trace_length,
+            mut schedule,
+            settings:
+                Settings {
+                    max_steps,
+                    seed,
+                    trace_length,
+                },
         } = self;
         let size = params.members().len();
         if size == 0 {
@@ -400,12 +448,15 @@ where
         let mut has_converged = params.build(|_| false);
         let mut failures = params.build(|_| None);
         trace.start(max_steps);
+        schedule.start(&mut optimizer);
 
         let (mut steps, mut evaluations) = (0, 0);
         let mut status = BatchStatus::StepLimit;
         for step in 0..max_steps {
             let step_seed = StepSeed::for_step(seed, step);
+            let learning_rate = optimizer.learning_rate();
             let mut stepped_any = false;
+            let mut metric = 0.0;
             for k in 0..size {
                 if failures.as_ref()[k].is_some() {
                     continue;
@@ -430,6 +481,7 @@ where
                 ) {
                     Ok(stepped) => {
                         stepped_any = true;
+                        metric += stepped.loss.to_f64();
                         losses.as_mut()[k] = stepped.loss;
                         gradient_norms.as_mut()[k] = Some(stepped.gradient_norm);
                         has_converged.as_mut()[k] = stepped.has_converged;
@@ -457,11 +509,12 @@ where
                 optimizer_states: optimizer_states.as_ref(),
                 failures: failures.as_ref(),
                 seed: step_seed,
-                learning_rate: optimizer.learning_rate(),
+                learning_rate,
                 evaluations,
             };
             observer.observe(&quantities);
             trace.record(&quantities);
+            schedule.step(&mut optimizer, metric);
             if batch_has_converged {
                 status = BatchStatus::Converged;
                 break;

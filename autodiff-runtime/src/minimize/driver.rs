@@ -4,14 +4,14 @@ use super::criteria::{Criterion, NoCriterion};
 use super::objective::{Deterministic, SeededObjective, Stochastic, ValueAndGrad};
 use super::result::{MinimizeResult, Status};
 use super::seed::StepSeed;
+use super::settings::{NoSchedule, Settings};
 use super::step::{Slots, advance};
 use super::trace::{NoObserver, NoTrace, Observe, Record, TraceLength, TraceableQuantities};
 use crate::error::ConfigError;
 use crate::optimizer::Optimizer;
 use crate::params::Params;
-
-/// The step limit when [`Minimize::max_steps`] is not called.
-pub const DEFAULT_MAX_STEPS: usize = 1000;
+use crate::real::Real;
+use crate::schedule::Schedule;
 
 /// Minimizes one loss with one optimizer, tfp's `minimize` as a builder (in the style of
 /// argmin's `Executor`).
@@ -44,16 +44,15 @@ pub const DEFAULT_MAX_STEPS: usize = 1000;
 /// Call [`criterion`](Self::criterion) before [`observe`](Self::observe) and
 /// [`trace`](Self::trace): their closures see the criterion's state type.
 #[derive(Debug, Clone)]
-pub struct Minimize<P, F, Opt, C = NoCriterion, Obs = NoObserver, Tr = NoTrace> {
+pub struct Minimize<P, F, Opt, C = NoCriterion, Obs = NoObserver, Tr = NoTrace, Sch = NoSchedule> {
     objective: F,
     x0: P,
     optimizer: Opt,
     criterion: C,
     observer: Obs,
     trace: Tr,
-    max_steps: usize,
-    seed: u64,
-    trace_length: TraceLength,
+    schedule: Sch,
+    settings: Settings,
 }
 
 impl<P, F, Opt> Minimize<P, Deterministic<F>, Opt>
@@ -164,14 +163,13 @@ where
             criterion: NoCriterion,
             observer: NoObserver,
             trace: NoTrace,
-            max_steps: DEFAULT_MAX_STEPS,
-            seed: 0,
-            trace_length: TraceLength::Full,
+            schedule: NoSchedule,
+            settings: Settings::default(),
         }
     }
 }
 
-impl<P, F, Opt, C> Minimize<P, F, Opt, C, NoObserver, NoTrace>
+impl<P, F, Opt, C, Sch> Minimize<P, F, Opt, C, NoObserver, NoTrace, Sch>
 where
     P: Params,
     Opt: Optimizer<P>,
@@ -190,7 +188,10 @@ where
     /// assert!(result.converged());
     /// assert!(result.gradient_norm.unwrap() <= 1e-6);
     /// ```
-    pub fn criterion<C2: Criterion<P>>(self, criterion: C2) -> Minimize<P, F, Opt, C2> {
+    pub fn criterion<C2: Criterion<P>>(
+        self,
+        criterion: C2,
+    ) -> Minimize<P, F, Opt, C2, NoObserver, NoTrace, Sch> {
         Minimize {
             objective: self.objective,
             x0: self.x0,
@@ -198,21 +199,20 @@ where
             criterion,
             observer: NoObserver,
             trace: NoTrace,
-            max_steps: self.max_steps,
-            seed: self.seed,
-            trace_length: self.trace_length,
+            schedule: self.schedule,
+            settings: self.settings,
         }
     }
 }
 
-impl<P, F, Opt, C, Obs, Tr> Minimize<P, F, Opt, C, Obs, Tr>
+impl<P, F, Opt, C, Obs, Tr, Sch> Minimize<P, F, Opt, C, Obs, Tr, Sch>
 where
     P: Params,
     Opt: Optimizer<P>,
     C: Criterion<P>,
 {
     /// Sets the maximum number of steps (tfp's `num_steps`; default
-    /// [`DEFAULT_MAX_STEPS`]). Each step evaluates the objective once, plus whatever a
+    /// [`DEFAULT_MAX_STEPS`](super::DEFAULT_MAX_STEPS)). Each step evaluates the objective once, plus whatever a
     /// line search adds.
     ///
     /// ```
@@ -224,7 +224,7 @@ where
     /// assert_eq!((result.status, result.steps, result.params), (Status::StepLimit, 7, -7.0));
     /// ```
     pub fn max_steps(mut self, max_steps: usize) -> Self {
-        self.max_steps = max_steps;
+        self.settings.max_steps = max_steps;
         self
     }
 
@@ -246,7 +246,7 @@ where
     /// assert_eq!(seen[1], StepSeed::for_step(42, 1).value());
     /// ```
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+        self.settings.seed = seed;
         self
     }
 
@@ -265,7 +265,7 @@ where
     ///     .unwrap();
     /// assert_eq!(losses, [1.0, 0.25, 0.0625]);
     /// ```
-    pub fn observe<Obs2>(self, observer: Obs2) -> Minimize<P, F, Opt, C, Obs2, Tr>
+    pub fn observe<Obs2>(self, observer: Obs2) -> Minimize<P, F, Opt, C, Obs2, Tr, Sch>
     where
         Obs2: FnMut(&TraceableQuantities<'_, P, C::State, Opt::State>),
     {
@@ -276,9 +276,8 @@ where
             criterion: self.criterion,
             observer,
             trace: self.trace,
-            max_steps: self.max_steps,
-            seed: self.seed,
-            trace_length: self.trace_length,
+            schedule: self.schedule,
+            settings: self.settings,
         }
     }
 
@@ -303,7 +302,7 @@ where
     pub fn trace<T, G>(
         self,
         trace_fn: G,
-    ) -> Minimize<P, F, Opt, C, Obs, super::trace::Collect<G, T>>
+    ) -> Minimize<P, F, Opt, C, Obs, super::trace::Collect<G, T>, Sch>
     where
         T: Clone,
         G: FnMut(&TraceableQuantities<'_, P, C::State, Opt::State>) -> T,
@@ -315,9 +314,8 @@ where
             criterion: self.criterion,
             observer: self.observer,
             trace: super::trace::Collect::new(trace_fn),
-            max_steps: self.max_steps,
-            seed: self.seed,
-            trace_length: self.trace_length,
+            schedule: self.schedule,
+            settings: self.settings,
         }
     }
 
@@ -340,12 +338,45 @@ where
     /// assert_eq!(run(TraceLength::Full), vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
     /// ```
     pub fn trace_length(mut self, trace_length: TraceLength) -> Self {
-        self.trace_length = trace_length;
+        self.settings.trace_length = trace_length;
         self
+    }
+
+    /// Drives the optimizer's learning rate with a [`Schedule`] (PyTorch's protocol): the
+    /// driver calls `schedule.start(&mut optimizer)` before step 0 and
+    /// `schedule.step(&mut optimizer, loss_t)` after every completed step, with the loss
+    /// the step used as the metric (what [`ReduceLrOnPlateau`](crate::schedule::ReduceLrOnPlateau)
+    /// watches). Traces see the rate each update used. Replaces any previous schedule.
+    ///
+    /// ```
+    /// use autodiff_runtime::minimize::Minimize;
+    /// use autodiff_runtime::optim::Sgd;
+    /// use autodiff_runtime::schedule::StepLr;
+    ///
+    /// let mut rates = Vec::new();
+    /// Minimize::new(|x: &f64, g: &mut f64| { *g = 2.0 * x; x * x }, 1.0, Sgd::new(0.1).unwrap())
+    ///     .max_steps(5)
+    ///     .schedule(StepLr::new(2, 0.5).unwrap())
+    ///     .observe(|q| rates.push(q.learning_rate))
+    ///     .run()
+    ///     .unwrap();
+    /// assert_eq!(rates, [0.1, 0.1, 0.05, 0.05, 0.025]);
+    /// ```
+    pub fn schedule<Sch2: Schedule>(self, schedule: Sch2) -> Minimize<P, F, Opt, C, Obs, Tr, Sch2> {
+        Minimize {
+            objective: self.objective,
+            x0: self.x0,
+            optimizer: self.optimizer,
+            criterion: self.criterion,
+            observer: self.observer,
+            trace: self.trace,
+            schedule,
+            settings: self.settings,
+        }
     }
 }
 
-impl<P, F, Opt, C, Obs, Tr> Minimize<P, F, Opt, C, Obs, Tr>
+impl<P, F, Opt, C, Obs, Tr, Sch> Minimize<P, F, Opt, C, Obs, Tr, Sch>
 where
     P: Params,
     F: SeededObjective<P>,
@@ -353,6 +384,7 @@ where
     C: Criterion<P>,
     Obs: Observe<P, C::State, Opt::State>,
     Tr: Record<P, C::State, Opt::State>,
+    Sch: Schedule,
 {
     /// Runs the minimization. Fails only on an invalid configuration (the criterion's
     /// settings); numerical trouble is reported in the result's [`Status`].
@@ -372,13 +404,17 @@ where
         let Minimize {
             mut objective,
             x0,
-            optimizer,
+            mut optimizer,
             criterion,
             mut observer,
             mut trace,
-            max_steps,
-            seed,
-            trace_length,
+            mut schedule,
+            settings:
+                Settings {
+                    max_steps,
+                    seed,
+                    trace_length,
+                },
         } = self;
 
         let mut params = x0;
@@ -387,12 +423,14 @@ where
         let mut optimizer_state = optimizer.init(&params);
         let mut criterion_state = criterion.init(&params);
         trace.start(max_steps);
+        schedule.start(&mut optimizer);
 
         let (mut loss, mut gradient_norm) = (None, None);
         let (mut steps, mut evaluations) = (0, 0);
         let mut status = Status::StepLimit;
         for step in 0..max_steps {
             let step_seed = StepSeed::for_step(seed, step);
+            let learning_rate = optimizer.learning_rate();
             let mut evaluate = |p: &P, g: &mut P| objective.evaluate(p, g, step_seed);
             let slots = Slots {
                 params: &mut params,
@@ -427,11 +465,12 @@ where
                 criterion_state: &criterion_state,
                 optimizer_state: &optimizer_state,
                 seed: step_seed,
-                learning_rate: optimizer.learning_rate(),
+                learning_rate,
                 evaluations,
             };
             observer.observe(&quantities);
             trace.record(&quantities);
+            schedule.step(&mut optimizer, stepped.loss.to_f64());
             if stepped.has_converged {
                 status = Status::Converged;
                 break;

@@ -11,6 +11,7 @@
 //! | `seed` → `loss_fn(seed=…)` | [`Minimize::stochastic`] + [`.seed(…)`](Minimize::seed), see [`StepSeed`] |
 //! | returns the trace (and `minimize_stateless`: final parameters) | [`MinimizeResult`]: parameters, last loss and gradient norm, [`Status`], step and evaluation counts, trace |
 //! | `jit_compile` | nothing to do: the loop is ordinary compiled Rust |
+//! | a Keras `LearningRateSchedule` inside the optimizer | [`.schedule(…)`](Minimize::schedule) with any [`Schedule`](crate::schedule::Schedule) |
 //!
 //! ```
 //! use autodiff_runtime::minimize::{LossNotDecreasing, Minimize, Status};
@@ -45,7 +46,9 @@
 //!   discussed where they apply: [`GradientReference`], [`LossNotDecreasing`].
 //! * Invalid configuration (a window below 1, a negative tolerance, an empty batch) is a
 //!   [`ConfigError`](crate::ConfigError) from `run`, never a panic.
-//! * Learning-rate schedules: see [`Minimize::schedule`].
+//! * Learning-rate schedules ([`crate::schedule`]) plug in with
+//!   [`Minimize::schedule`] / [`BatchMinimize::schedule`]; the driver starts them before
+//!   step 0 and steps them after every step with that step's loss as the metric.
 //!
 //! Allocation: with fixed-size parameters (floats, arrays, tuples) and `[P; K]` batches,
 //! `run` allocates nothing unless a trace is collected; the counting-allocator tests
@@ -59,6 +62,7 @@ mod objective;
 mod reduce;
 mod result;
 mod seed;
+mod settings;
 mod step;
 mod trace;
 
@@ -68,7 +72,7 @@ pub use criteria::{
     LossNotDecreasingState, NoCriterion, Norm, ParameterChange, ParameterChangeState, StepData,
     SuccessiveGradientsAreUncorrelated, SuccessiveGradientsState,
 };
-pub use driver::{DEFAULT_MAX_STEPS, Minimize};
+pub use driver::Minimize;
 pub use members::Members;
 pub use objective::{
     BatchObjective, Deterministic, PerMember, SeededObjective, Stochastic, StochasticPerMember,
@@ -77,6 +81,7 @@ pub use objective::{
 pub use reduce::{All, Any, Reduce};
 pub use result::{BatchResult, BatchStatus, MinimizeResult, Status};
 pub use seed::StepSeed;
+pub use settings::{DEFAULT_MAX_STEPS, NoSchedule};
 #[cfg(feature = "alloc")]
 pub use trace::Collect;
 pub use trace::{
