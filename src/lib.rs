@@ -1,5 +1,83 @@
-//! autodiff: compile-time automatic differentiation for Rust.
+//! # autodiff: compile-time automatic differentiation for Rust
+//!
+//! `#[differentiable]` reads a plain Rust function at compile time, differentiates it
+//! symbolically, and emits the gradient as ordinary Rust next to it. There is no tape, no
+//! graph and no allocation at run time, and it works on stable Rust.
+//!
+//! ```
+//! use autodiff::differentiable;
+//!
+//! #[differentiable]
+//! fn rosenbrock(x: f64, y: f64) -> f64 {
+//!     (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+//! }
+//!
+//! let (f, (dx, dy)) = rosenbrock_value_and_grad(-1.5, 2.0);
+//! assert_eq!(f, 12.5);
+//! assert_eq!((dx, dy), (-155.0, -50.0));
+//! assert_eq!(rosenbrock_grad(-1.5, 2.0), (-155.0, -50.0));
+//! ```
+//!
+//! ## Generated items
+//!
+//! For `#[differentiable] fn f(a: A, b: B, …) -> F` (with `F` = `f64` or `f32`):
+//!
+//! | item | meaning |
+//! | --- | --- |
+//! | `f` | unchanged |
+//! | `f_grad(a, b, …) -> G` | the gradient with respect to every differentiable argument |
+//! | `f_value_and_grad(a, b, …) -> (F, G)` | the value and the gradient in one sweep |
+//!
+//! `G` mirrors the differentiable arguments: one argument gives its derivative directly,
+//! several give a tuple in argument order. Float arguments are differentiable by default;
+//! integers and `bool`s never are, and `#[differentiable(wrt(x, y))]` restricts the set.
+//! The generated functions show their own source in their documentation.
+//!
+//! ```
+//! use autodiff::differentiable;
+//!
+//! #[differentiable(wrt(x))]
+//! fn scaled_sine(x: f64, scale: f64, harmonic: i32) -> f64 {
+//!     scale * (harmonic as f64 * x).sin()
+//! }
+//!
+//! let dx = scaled_sine_grad(0.5, 2.0, 3);
+//! assert!((dx - 2.0 * 3.0 * (1.5_f64).cos()).abs() < 1e-15);
+//! ```
+//!
+//! ## The supported subset
+//!
+//! - `f64`/`f32` arguments and result (one float type per function), integer and `bool`
+//!   arguments; float, integer and bool literals; `as` casts; constants such as
+//!   `std::f64::consts::PI` and user `const`s.
+//! - `let`, `let mut`, shadowing, reassignment, `+= -= *= /=`, blocks, `+ - * / %`, unary
+//!   minus, comparisons, `&&`, `||`, `!`.
+//! - Float methods, as `x.sin()` or `f64::sin(x)`: `sin cos tan asin acos atan atan2 sinh
+//!   cosh tanh asinh acosh atanh exp exp2 exp_m1 ln log log2 log10 ln_1p sqrt cbrt powi powf
+//!   recip abs signum hypot mul_add max min clamp floor ceil round trunc to_degrees
+//!   to_radians`.
+//! - `if`/`else` on any condition, `match` on integers and `bool`s (literals, ranges, `|`,
+//!   guards, bindings), early `return`.
+//! - Calls to other `#[differentiable]` functions (including through module paths and
+//!   `Self::`), differentiated through the callee's generated items. A call whose
+//!   arguments do not depend on the differentiated inputs may call any function.
+//!
+//! Conventions at kinks follow PyTorch: the derivative of `abs` at 0 is 0, `max`/`min` split
+//! the gradient evenly at ties, `floor`/`ceil`/`round`/`trunc`/`signum` have derivative 0,
+//! `clamp` passes the gradient to `x` on the closed interval `[lo, hi]`.
+//!
+//! Anything else is a compile error at the offending code that says what to do instead;
+//! every error in a function is reported at once, and the function itself still compiles.
+//!
+//! ## Optimizers
+//!
+//! The runtime (re-exported here) turns gradients into minimisation: PyTorch-exact
+//! optimizers, learning-rate schedules and a `minimize` driver in the spirit of
+//! `tfp.math.minimize`.
 #![no_std]
+
+#[cfg(feature = "std")]
+extern crate std;
 
 pub use autodiff_macros::differentiable;
 pub use autodiff_runtime::*;

@@ -9,13 +9,13 @@
 
 mod attr;
 mod ctxt;
-pub(crate) mod diff;
+mod diff;
 mod emit;
 mod expand;
-pub(crate) mod ir;
+mod ir;
 mod lower;
 mod signature;
-pub(crate) mod simplify;
+mod simplify;
 
 use proc_macro::TokenStream;
 

@@ -31,8 +31,6 @@ pub enum ParamKind {
 pub struct ParamInfo {
     /// Its name.
     pub ident: Ident,
-    /// Its type as written.
-    pub ty: Type,
     /// Its kind.
     pub kind: ParamKind,
     /// Whether the gradient is taken with respect to it.
@@ -144,7 +142,7 @@ pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
                         continue;
                     }
                 };
-                params.push(ParamInfo { ident, ty: (*pt.ty).clone(), kind, wrt: false });
+                params.push(ParamInfo { ident, kind, wrt: false });
             }
         }
     }

@@ -5,10 +5,12 @@
 //! derivative rules from [`rules`] and nothing else.
 
 pub mod activity;
+#[cfg_attr(not(test), allow(dead_code))]
 pub mod forward;
 pub mod reverse;
 pub mod rules;
 
+#[cfg(test)]
 pub use forward::forward;
 pub use reverse::reverse;
 

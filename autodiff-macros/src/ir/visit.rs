@@ -64,22 +64,6 @@ pub fn free_vars(block: &Block) -> BTreeSet<VarId> {
     free
 }
 
-/// Every value defined anywhere inside `block`, nested branches included.
-pub fn all_defs(block: &Block, out: &mut BTreeSet<VarId>) {
-    for stmt in &block.stmts {
-        out.extend(defs(stmt));
-        if let Stmt::If {
-            then_block,
-            else_block,
-            ..
-        } = stmt
-        {
-            all_defs(then_block, out);
-            all_defs(else_block, out);
-        }
-    }
-}
-
 /// Replaces every read of a value in `map` (inside nested branches too). Definitions are
 /// left alone.
 pub fn rename_uses(block: &mut Block, map: &HashMap<VarId, VarId>) {
