@@ -106,8 +106,9 @@ impl<const M: usize> Lbfgs<M> {
     }
 }
 
-impl<const M: usize> Default for Lbfgs<M> {
-    /// PyTorch's defaults, with `history_size = M`.
+impl Default for Lbfgs {
+    /// PyTorch's defaults (history 100, no line search). For another capacity, use
+    /// `Lbfgs::builder().capacity::<M>().build()`.
     fn default() -> Self {
         Lbfgs {
             config: LbfgsConfig::default(),
