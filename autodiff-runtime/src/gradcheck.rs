@@ -165,7 +165,12 @@ impl GradCheck {
     /// assert_eq!((report.index, report.analytic), (1, 6.0));
     /// assert!((report.numeric - 12.0).abs() < 1e-6);
     /// ```
-    pub fn check<P, V, G>(&self, mut value: V, gradient: &mut G, point: &P) -> GradCheckReport<P::Scalar>
+    pub fn check<P, V, G>(
+        &self,
+        mut value: V,
+        gradient: &mut G,
+        point: &P,
+    ) -> GradCheckReport<P::Scalar>
     where
         P: Params,
         V: FnMut(&P) -> P::Scalar,
@@ -177,7 +182,10 @@ impl GradCheck {
         let mut x = point.clone();
         let h = P::Scalar::from_f64(self.step);
         let two_h = h + h;
-        let (atol, rtol) = (P::Scalar::from_f64(self.atol), P::Scalar::from_f64(self.rtol));
+        let (atol, rtol) = (
+            P::Scalar::from_f64(self.atol),
+            P::Scalar::from_f64(self.rtol),
+        );
         let components = point.dim();
         let mut report = GradCheckReport {
             passed: true,
@@ -214,7 +222,11 @@ impl GradCheck {
                 report.analytic = a;
                 report.numeric = numeric;
                 report.abs_error = abs_error;
-                report.rel_error = if scale > zero { abs_error / scale } else { zero };
+                report.rel_error = if scale > zero {
+                    abs_error / scale
+                } else {
+                    zero
+                };
             }
         }
         report

@@ -16,9 +16,9 @@ mod optimizer;
 pub use optimizer::{Hyperparameters, Objective, Optimizer, StepError, StepReport};
 
 mod error;
+pub mod gradcheck;
 pub mod optim;
 pub mod schedule;
-pub mod gradcheck;
 
 pub use error::ConfigError;
 pub mod minimize;

@@ -120,10 +120,11 @@ impl_real!(f32, sqrtf, powf, cosf);
 
 /// Math without `std` or `libm`: enough for the optimizers to build and run `#![no_std]`.
 /// Precision is a few ulps; enable `libm` (or `std`) for correctly rounded results.
-#[cfg(all(not(feature = "std"), not(feature = "libm")))]
+#[cfg(not(feature = "std"))]
+#[cfg_attr(feature = "libm", allow(dead_code))] // with `libm`, only `powi` is used
 mod fallback {
     pub fn sqrt(x: f64) -> f64 {
-        if !(x > 0.0) || x == f64::INFINITY {
+        if x.is_nan() || x <= 0.0 || x == f64::INFINITY {
             return if x == 0.0 || x == f64::INFINITY {
                 x
             } else {
@@ -172,7 +173,7 @@ mod fallback {
     }
 
     fn ln(x: f64) -> f64 {
-        if !(x > 0.0) {
+        if x.is_nan() || x <= 0.0 {
             return if x == 0.0 {
                 f64::NEG_INFINITY
             } else {

@@ -53,7 +53,13 @@ fn tolerances_decide_pass_and_fail() {
 
 #[test]
 fn non_finite_values_fail_and_are_reported_as_worst() {
-    let value = |p: &[f64; 3]| if p[1] > 1.0 { f64::NAN } else { p[0] + p[1] + p[2] };
+    let value = |p: &[f64; 3]| {
+        if p[1] > 1.0 {
+            f64::NAN
+        } else {
+            p[0] + p[1] + p[2]
+        }
+    };
     let mut gradient = |_: &[f64; 3], g: &mut [f64; 3]| {
         *g = [1.0, 1.0, 5.0]; // component 2 is wrong too, but NaN ranks first
         0.0
@@ -78,8 +84,29 @@ fn vec_and_f32_points_work() {
     .unwrap();
     assert!(report.passed && report.components == 4);
 
-    let check32 = GradCheck::new(1e-2).unwrap().with_tolerances(1e-3, 1e-2).unwrap();
-    let report = check32.check(|x: &f32| x * x, &mut |x: &f32, g: &mut f32| { *g = 2.0 * x; 0.0 }, &1.5_f32);
+    let check32 = GradCheck::new(1e-2)
+        .unwrap()
+        .with_tolerances(1e-3, 1e-2)
+        .unwrap();
+    let report = check32.check(
+        |x: &f32| x * x,
+        &mut |x: &f32, g: &mut f32| {
+            *g = 2.0 * x;
+            0.0
+        },
+        &1.5_f32,
+    );
     assert!(report.passed, "{report:?}");
-    assert!(gradcheck(|x: &f64| *x, &mut |_: &f64, g: &mut f64| { *g = 1.0; 0.0 }, &0.0, -1.0).is_err());
+    assert!(
+        gradcheck(
+            |x: &f64| *x,
+            &mut |_: &f64, g: &mut f64| {
+                *g = 1.0;
+                0.0
+            },
+            &0.0,
+            -1.0
+        )
+        .is_err()
+    );
 }

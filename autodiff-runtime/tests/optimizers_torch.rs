@@ -51,7 +51,8 @@ fn first_order<O: Optimizer<Vec<f64>>>(opt: O, fx: &Fixture) -> Errors {
     let loss_col = fx.col("loss");
     for (k, row) in fx.rows.iter().enumerate() {
         let g = fx.vector(k, "g");
-        opt.step(&mut state, &mut x, row[loss_col], &g, &mut never).unwrap();
+        opt.step(&mut state, &mut x, row[loss_col], &g, &mut never)
+            .unwrap();
         for (ours, theirs) in x.iter().zip(fx.vector(k, "x")) {
             errors.replay = errors.replay.max(rel_err(*ours, theirs));
         }
@@ -62,10 +63,10 @@ fn first_order<O: Optimizer<Vec<f64>>>(opt: O, fx: &Fixture) -> Errors {
     let mut x = start;
     let mut state = opt.init(&x);
     let mut g = x.zeros_like();
-    for k in 0..fx.rows.len() {
+    for (k, amp) in amp.iter().enumerate() {
         let loss = f(&x, &mut g);
         opt.step(&mut state, &mut x, loss, &g, &mut f).unwrap();
-        let scale = amp[k].max(1.0);
+        let scale = amp.max(1.0);
         for (ours, theirs) in x.iter().zip(fx.vector(k, "x")) {
             errors.closed = errors.closed.max(rel_err(*ours, theirs) / scale);
         }
@@ -94,8 +95,12 @@ fn lbfgs(fx: &Fixture) -> Errors {
     let mut g = x.zeros_like();
     let amp = fx.column("amp");
     let mut errors = Errors::default();
-    let (loss_col, evals_col, iter_col, after_col) =
-        (fx.col("loss"), fx.col("n_evals"), fx.col("n_iter"), fx.col("f_after"));
+    let (loss_col, evals_col, iter_col, after_col) = (
+        fx.col("loss"),
+        fx.col("n_evals"),
+        fx.col("n_iter"),
+        fx.col("f_after"),
+    );
     for (k, row) in fx.rows.iter().enumerate() {
         let loss = f(&x, &mut g);
         let n_iter = state.n_iter();
@@ -107,7 +112,12 @@ fn lbfgs(fx: &Fixture) -> Errors {
             "{}: call {k}: evaluations",
             fx.name
         );
-        assert_eq!((state.n_iter() - n_iter) as f64, row[iter_col], "{}: call {k}: iterations", fx.name);
+        assert_eq!(
+            (state.n_iter() - n_iter) as f64,
+            row[iter_col],
+            "{}: call {k}: iterations",
+            fx.name
+        );
         let mut tmp = g.clone();
         let after = f(&x, &mut tmp);
         // Losses near a minimum are tiny; compare them relative to max(|f|, 1).
@@ -128,29 +138,57 @@ fn check(fx: &Fixture) -> Option<Errors> {
         return None;
     }
     let adam_like = |fx: &Fixture| {
-        (fx.f("lr"), fx.pair("betas"), fx.f("eps"), fx.f("weight_decay"), fx.b("maximize"))
+        (
+            fx.f("lr"),
+            fx.pair("betas"),
+            fx.f("eps"),
+            fx.f("weight_decay"),
+            fx.b("maximize"),
+        )
     };
     Some(match fx.header("optimizer")? {
         "SGD" => first_order(sgd(fx), fx),
         "Adam" => {
             let (lr, betas, eps, wd, maximize) = adam_like(fx);
-            let opt = Adam::builder().lr(lr).betas(betas).eps(eps).weight_decay(wd).maximize(maximize);
-            let opt = opt.amsgrad(fx.b("amsgrad")).decoupled_weight_decay(fx.b("decoupled_weight_decay"));
+            let opt = Adam::builder()
+                .lr(lr)
+                .betas(betas)
+                .eps(eps)
+                .weight_decay(wd)
+                .maximize(maximize);
+            let opt = opt
+                .amsgrad(fx.b("amsgrad"))
+                .decoupled_weight_decay(fx.b("decoupled_weight_decay"));
             first_order(opt.build().unwrap(), fx)
         }
         "AdamW" => {
             let (lr, betas, eps, wd, maximize) = adam_like(fx);
-            let opt = AdamW::builder().lr(lr).betas(betas).eps(eps).weight_decay(wd).maximize(maximize);
+            let opt = AdamW::builder()
+                .lr(lr)
+                .betas(betas)
+                .eps(eps)
+                .weight_decay(wd)
+                .maximize(maximize);
             first_order(opt.amsgrad(fx.b("amsgrad")).build().unwrap(), fx)
         }
         "Adamax" => {
             let (lr, betas, eps, wd, maximize) = adam_like(fx);
-            let opt = Adamax::builder().lr(lr).betas(betas).eps(eps).weight_decay(wd).maximize(maximize);
+            let opt = Adamax::builder()
+                .lr(lr)
+                .betas(betas)
+                .eps(eps)
+                .weight_decay(wd)
+                .maximize(maximize);
             first_order(opt.build().unwrap(), fx)
         }
         "NAdam" => {
             let (lr, betas, eps, wd, maximize) = adam_like(fx);
-            let opt = NAdam::builder().lr(lr).betas(betas).eps(eps).weight_decay(wd).maximize(maximize);
+            let opt = NAdam::builder()
+                .lr(lr)
+                .betas(betas)
+                .eps(eps)
+                .weight_decay(wd)
+                .maximize(maximize);
             let opt = opt
                 .momentum_decay(fx.f("momentum_decay"))
                 .decoupled_weight_decay(fx.b("decoupled_weight_decay"));
@@ -158,7 +196,12 @@ fn check(fx: &Fixture) -> Option<Errors> {
         }
         "RAdam" => {
             let (lr, betas, eps, wd, maximize) = adam_like(fx);
-            let opt = RAdam::builder().lr(lr).betas(betas).eps(eps).weight_decay(wd).maximize(maximize);
+            let opt = RAdam::builder()
+                .lr(lr)
+                .betas(betas)
+                .eps(eps)
+                .weight_decay(wd)
+                .maximize(maximize);
             let opt = opt.decoupled_weight_decay(fx.b("decoupled_weight_decay"));
             first_order(opt.build().unwrap(), fx)
         }
@@ -200,7 +243,11 @@ fn check(fx: &Fixture) -> Option<Errors> {
 #[test]
 fn every_torch_fixture_matches() {
     let cases = torch_cases();
-    assert!(cases.len() > 50, "expected the PyTorch fixtures, found {}", cases.len());
+    assert!(
+        cases.len() > 50,
+        "expected the PyTorch fixtures, found {}",
+        cases.len()
+    );
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut worst: Vec<(String, Errors)> = Vec::new();
@@ -221,8 +268,16 @@ fn every_torch_fixture_matches() {
         }
     }
     for (optimizer, w) in &worst {
-        println!("{optimizer:>9}: replay {:.2e}  closed-loop/amp {:.2e}", w.replay, w.closed);
+        println!(
+            "{optimizer:>9}: replay {:.2e}  closed-loop/amp {:.2e}",
+            w.replay, w.closed
+        );
     }
     assert!(checked >= 90, "only {checked} fixtures checked");
-    assert!(failures.is_empty(), "{} fixtures disagree:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixtures disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -31,7 +31,14 @@ fn replay<S: Schedule>(fx: &Fixture, mut schedule: S) -> f64 {
         if let Some(m) = momentum_col {
             worst = worst.max(rel_err(sgd.momentum().unwrap(), row[m]));
         }
-        sgd.step(&mut state, &mut x, row[loss_col], &fx.vector(k, "g"), &mut never).unwrap();
+        sgd.step(
+            &mut state,
+            &mut x,
+            row[loss_col],
+            &fx.vector(k, "g"),
+            &mut never,
+        )
+        .unwrap();
         schedule.step(&mut sgd, row[loss_col]);
         for (ours, theirs) in x.iter().zip(fx.vector(k, "x")) {
             worst = worst.max(rel_err(*ours, theirs));
@@ -41,11 +48,22 @@ fn replay<S: Schedule>(fx: &Fixture, mut schedule: S) -> f64 {
 }
 
 fn schedule_case(fx: &Fixture) -> f64 {
-    let s = |key: &str| fx.opt("scheduler", key).unwrap_or_else(|| panic!("{}: {key}", fx.name));
+    let s = |key: &str| {
+        fx.opt("scheduler", key)
+            .unwrap_or_else(|| panic!("{}: {key}", fx.name))
+    };
     let num = |key: &str| s(key).parse::<f64>().unwrap();
-    let kind = fx.header("scheduler").unwrap().split_whitespace().next().unwrap();
+    let kind = fx
+        .header("scheduler")
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
     match kind {
-        "StepLR" => replay(fx, StepLr::new(num("step_size") as usize, num("gamma")).unwrap()),
+        "StepLR" => replay(
+            fx,
+            StepLr::new(num("step_size") as usize, num("gamma")).unwrap(),
+        ),
         "ExponentialLR" => replay(fx, ExponentialLr::new(num("gamma")).unwrap()),
         "CosineAnnealingLR" => replay(
             fx,
@@ -62,7 +80,9 @@ fn schedule_case(fx: &Fixture) -> f64 {
         }
         "OneCycleLR" => replay(
             fx,
-            OneCycleLr::builder(num("max_lr"), num("total_steps") as usize).build().unwrap(),
+            OneCycleLr::builder(num("max_lr"), num("total_steps") as usize)
+                .build()
+                .unwrap(),
         ),
         other => panic!("{}: unknown scheduler {other}", fx.name),
     }
@@ -70,8 +90,15 @@ fn schedule_case(fx: &Fixture) -> f64 {
 
 #[test]
 fn every_scheduler_fixture_matches_torch() {
-    let cases: Vec<String> = torch_cases().into_iter().filter(|c| c.starts_with("sched_")).collect();
-    assert!(cases.len() >= 11, "expected the scheduler fixtures, found {}", cases.len());
+    let cases: Vec<String> = torch_cases()
+        .into_iter()
+        .filter(|c| c.starts_with("sched_"))
+        .collect();
+    assert!(
+        cases.len() >= 11,
+        "expected the scheduler fixtures, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for name in &cases {
         let worst = schedule_case(&Fixture::load(name));
@@ -145,7 +172,8 @@ fn cosine_annealing_restarts_after_the_minimum_and_differs_from_closed_form_only
         lrs.push(sgd.learning_rate());
     }
     for (e, lr) in lrs.iter().enumerate() {
-        let closed = 0.01 + (0.1 - 0.01) * (1.0 + (std::f64::consts::PI * e as f64 / 5.0).cos()) / 2.0;
+        let closed =
+            0.01 + (0.1 - 0.01) * (1.0 + (std::f64::consts::PI * e as f64 / 5.0).cos()) / 2.0;
         assert!(rel_err(*lr, closed) < 1e-13, "epoch {e}: {lr} vs {closed}");
     }
     assert!((lrs[5] - 0.01).abs() < 1e-15 && (lrs[10] - 0.1).abs() < 1e-14);
@@ -154,7 +182,11 @@ fn cosine_annealing_restarts_after_the_minimum_and_differs_from_closed_form_only
 #[test]
 fn one_cycle_cycles_beta1_of_adam_and_leaves_momentum_free_optimizers_alone() {
     let mut adam = Adam::new(1.0).unwrap();
-    let mut schedule = OneCycleLr::builder(1.0, 4).pct_start(0.5).anneal(Anneal::Linear).build().unwrap();
+    let mut schedule = OneCycleLr::builder(1.0, 4)
+        .pct_start(0.5)
+        .anneal(Anneal::Linear)
+        .build()
+        .unwrap();
     schedule.start(&mut adam);
     let mut seen = vec![(adam.learning_rate(), adam.momentum().unwrap())];
     for _ in 0..5 {
@@ -180,7 +212,11 @@ fn one_cycle_cycles_beta1_of_adam_and_leaves_momentum_free_optimizers_alone() {
 #[test]
 fn one_cycle_three_phase_returns_to_initial_lr_then_anneals_to_min() {
     let mut sgd = Sgd::builder().momentum(0.9).build().unwrap();
-    let mut schedule = OneCycleLr::builder(0.5, 20).pct_start(0.25).three_phase(true).build().unwrap();
+    let mut schedule = OneCycleLr::builder(0.5, 20)
+        .pct_start(0.25)
+        .three_phase(true)
+        .build()
+        .unwrap();
     schedule.start(&mut sgd);
     let mut lrs = vec![sgd.learning_rate()];
     for _ in 0..19 {
@@ -205,11 +241,41 @@ fn step_without_start_starts_first() {
 #[test]
 fn schedule_options_are_validated() {
     assert_eq!(StepLr::new(1, -0.1).unwrap_err().parameter(), "gamma");
-    assert_eq!(ExponentialLr::new(f64::NAN).unwrap_err().parameter(), "gamma");
-    assert_eq!(CosineAnnealingLr::new(3, -1.0).unwrap_err().parameter(), "eta_min");
-    assert_eq!(ReduceLrOnPlateau::builder().min_lr(-1.0).build().unwrap_err().parameter(), "min_lr");
-    assert_eq!(OneCycleLr::builder(0.1, 10).pct_start(1.5).build().unwrap_err().parameter(), "pct_start");
-    assert_eq!(OneCycleLr::builder(0.1, 10).div_factor(0.0).build().unwrap_err().parameter(), "div_factor");
+    assert_eq!(
+        ExponentialLr::new(f64::NAN).unwrap_err().parameter(),
+        "gamma"
+    );
+    assert_eq!(
+        CosineAnnealingLr::new(3, -1.0).unwrap_err().parameter(),
+        "eta_min"
+    );
+    assert_eq!(
+        ReduceLrOnPlateau::builder()
+            .min_lr(-1.0)
+            .build()
+            .unwrap_err()
+            .parameter(),
+        "min_lr"
+    );
+    assert_eq!(
+        OneCycleLr::builder(0.1, 10)
+            .pct_start(1.5)
+            .build()
+            .unwrap_err()
+            .parameter(),
+        "pct_start"
+    );
+    assert_eq!(
+        OneCycleLr::builder(0.1, 10)
+            .div_factor(0.0)
+            .build()
+            .unwrap_err()
+            .parameter(),
+        "div_factor"
+    );
     let err = OneCycleLr::builder(-0.1, 10).build().unwrap_err();
-    assert_eq!(err.to_string(), "invalid max_lr = -0.1: expected a finite number >= 0");
+    assert_eq!(
+        err.to_string(),
+        "invalid max_lr = -0.1: expected a finite number >= 0"
+    );
 }

@@ -152,14 +152,18 @@ impl<P: Params> Optimizer<P> for Adadelta {
             acc_delta,
             ..
         } = state;
-        P::zip_apply([params, square_avg, acc_delta], grad, &mut |[p, v, u], g| {
-            let g = effective_grad(g, *p, maximize, wd);
-            *v = *v * rho + c2 * g * g;
-            let std = (*v + eps).sqrt();
-            let delta = (*u + eps).sqrt() / std * g;
-            *u = *u * rho + c2 * delta * delta;
-            *p += neg_lr * delta;
-        });
+        P::zip_apply(
+            [params, square_avg, acc_delta],
+            grad,
+            &mut |[p, v, u], g| {
+                let g = effective_grad(g, *p, maximize, wd);
+                *v = *v * rho + c2 * g * g;
+                let std = (*v + eps).sqrt();
+                let delta = (*u + eps).sqrt() / std * g;
+                *u = *u * rho + c2 * delta * delta;
+                *p += neg_lr * delta;
+            },
+        );
         Ok(StepReport::default())
     }
 }

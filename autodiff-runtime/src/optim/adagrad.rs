@@ -140,7 +140,7 @@ impl<P: Params> Optimizer<P> for Adagrad {
         let maximize = c.maximize;
         P::zip_apply([params, &mut state.sum], grad, &mut |[p, s], g| {
             let g = effective_grad(g, *p, maximize, wd);
-            *s = *s + one * g * g;
+            *s += one * g * g;
             let std = s.sqrt() + eps;
             *p += neg_clr * g / std;
         });

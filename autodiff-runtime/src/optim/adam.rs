@@ -206,21 +206,25 @@ impl AdamRule {
         let maximize = self.maximize;
         let (decay, l2) = match (self.weight_decay != 0.0, self.decoupled) {
             (false, _) => (None, None),
-            (true, true) => (Some(P::Scalar::from_f64(1.0 - self.lr * self.weight_decay)), None),
+            (true, true) => (
+                Some(P::Scalar::from_f64(1.0 - self.lr * self.weight_decay)),
+                None,
+            ),
             (true, false) => (None, Some(P::Scalar::from_f64(self.weight_decay))),
         };
         // Everything before the denominator; returns the updated raw second moment.
-        let moments = move |p: &mut P::Scalar, m: &mut P::Scalar, v: &mut P::Scalar, g: P::Scalar| {
-            let mut g = if maximize { -g } else { g };
-            if let Some(decay) = decay {
-                *p *= decay;
-            }
-            if let Some(wd) = l2 {
-                g = g + wd * *p;
-            }
-            *m = lerp(*m, g, w1);
-            *v = *v * b2 + c2 * g * g;
-        };
+        let moments =
+            move |p: &mut P::Scalar, m: &mut P::Scalar, v: &mut P::Scalar, g: P::Scalar| {
+                let mut g = if maximize { -g } else { g };
+                if let Some(decay) = decay {
+                    *p *= decay;
+                }
+                if let Some(wd) = l2 {
+                    g += wd * *p;
+                }
+                *m = lerp(*m, g, w1);
+                *v = *v * b2 + c2 * g * g;
+            };
         let AdamState {
             exp_avg,
             exp_avg_sq,

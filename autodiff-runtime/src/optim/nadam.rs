@@ -206,7 +206,7 @@ impl<P: Params> Optimizer<P> for NAdam {
                 *p *= decay;
             }
             if let Some(wd) = l2 {
-                g = g + wd * *p;
+                g += wd * *p;
             }
             *m = lerp(*m, g, w1);
             *v = *v * b2 + c2 * g * g;

@@ -158,7 +158,8 @@ impl<P: Params> Optimizer<P> for RAdam {
         // `Some(rect)` on the rectified branch.
         let rect = (rho_t > 5.0).then(|| {
             powf(
-                (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
+                (rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+                    / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
                 0.5,
             )
         });
@@ -191,7 +192,7 @@ impl<P: Params> Optimizer<P> for RAdam {
                 *p *= decay;
             }
             if let Some(wd) = l2 {
-                g = g + wd * *p;
+                g += wd * *p;
             }
             *m = lerp(*m, g, w1);
             *v = *v * b2 + c2 * g * g;

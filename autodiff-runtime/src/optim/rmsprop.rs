@@ -191,8 +191,11 @@ impl<P: Params> Optimizer<P> for RmsProp {
         if c.centered && state.grad_avg.is_none() {
             state.grad_avg = Some(params.zeros_like());
         }
-        let update = |p: &mut P::Scalar, v: &mut P::Scalar, ga: Option<&mut P::Scalar>,
-                          buf: Option<&mut P::Scalar>, g: P::Scalar| {
+        let update = |p: &mut P::Scalar,
+                      v: &mut P::Scalar,
+                      ga: Option<&mut P::Scalar>,
+                      buf: Option<&mut P::Scalar>,
+                      g: P::Scalar| {
             let g = effective_grad(g, *p, maximize, wd);
             *v = *v * alpha + c2 * g * g;
             let avg = match ga {

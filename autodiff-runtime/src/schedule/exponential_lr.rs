@@ -1,8 +1,8 @@
 //! [`ExponentialLr`]: decay the learning rate by `gamma` every step.
 
 use super::Schedule;
-use crate::error::{ConfigError, non_negative};
 use crate::Hyperparameters;
+use crate::error::{ConfigError, non_negative};
 
 /// `torch.optim.lr_scheduler.ExponentialLR`: multiplies the learning rate by `gamma` at
 /// every step.

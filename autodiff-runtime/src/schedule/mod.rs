@@ -47,7 +47,9 @@ mod step_lr;
 pub use cosine_annealing_lr::CosineAnnealingLr;
 pub use exponential_lr::ExponentialLr;
 pub use one_cycle_lr::{Anneal, OneCycleLr, OneCycleLrConfig};
-pub use reduce_lr_on_plateau::{PlateauMode, ReduceLrOnPlateau, ReduceLrOnPlateauConfig, ThresholdMode};
+pub use reduce_lr_on_plateau::{
+    PlateauMode, ReduceLrOnPlateau, ReduceLrOnPlateauConfig, ThresholdMode,
+};
 pub use step_lr::StepLr;
 
 use crate::Hyperparameters;

@@ -200,13 +200,43 @@ impl OneCycleLr {
         let first_end = c.pct_start * total - 1.0;
         // (end_step, start_lr, end_lr, start_momentum, end_momentum)
         let two = [
-            (first_end, initial_lr, c.max_lr, c.max_momentum, c.base_momentum),
-            (total - 1.0, c.max_lr, min_lr, c.base_momentum, c.max_momentum),
+            (
+                first_end,
+                initial_lr,
+                c.max_lr,
+                c.max_momentum,
+                c.base_momentum,
+            ),
+            (
+                total - 1.0,
+                c.max_lr,
+                min_lr,
+                c.base_momentum,
+                c.max_momentum,
+            ),
         ];
         let three = [
-            (first_end, initial_lr, c.max_lr, c.max_momentum, c.base_momentum),
-            (2.0 * c.pct_start * total - 2.0, c.max_lr, initial_lr, c.base_momentum, c.max_momentum),
-            (total - 1.0, initial_lr, min_lr, c.max_momentum, c.max_momentum),
+            (
+                first_end,
+                initial_lr,
+                c.max_lr,
+                c.max_momentum,
+                c.base_momentum,
+            ),
+            (
+                2.0 * c.pct_start * total - 2.0,
+                c.max_lr,
+                initial_lr,
+                c.base_momentum,
+                c.max_momentum,
+            ),
+            (
+                total - 1.0,
+                initial_lr,
+                min_lr,
+                c.max_momentum,
+                c.max_momentum,
+            ),
         ];
         let phases: &[(f64, f64, f64, f64, f64)] = if c.three_phase { &three } else { &two };
         let step = step as f64;

@@ -1,8 +1,8 @@
 //! [`ReduceLrOnPlateau`]: reduce the learning rate when a metric stops improving.
 
 use super::Schedule;
-use crate::error::{ConfigError, non_negative};
 use crate::Hyperparameters;
+use crate::error::{ConfigError, non_negative};
 
 /// Whether the monitored metric should decrease or increase.
 ///
@@ -133,7 +133,11 @@ impl ReduceLrOnPlateauConfig {
     /// ```
     pub fn build(self) -> Result<ReduceLrOnPlateau, ConfigError> {
         if !(0.0..1.0).contains(&self.factor) {
-            return Err(ConfigError::new("factor", self.factor, "a number in [0, 1)"));
+            return Err(ConfigError::new(
+                "factor",
+                self.factor,
+                "a number in [0, 1)",
+            ));
         }
         non_negative("threshold", self.threshold)?;
         non_negative("min_lr", self.min_lr)?;
@@ -258,7 +262,11 @@ impl Schedule for ReduceLrOnPlateau {
         if self.num_bad_epochs > self.config.patience {
             let old_lr = optimizer.learning_rate();
             let reduced = old_lr * self.config.factor;
-            let new_lr = if self.config.min_lr > reduced { self.config.min_lr } else { reduced };
+            let new_lr = if self.config.min_lr > reduced {
+                self.config.min_lr
+            } else {
+                reduced
+            };
             if old_lr - new_lr > self.config.eps {
                 optimizer.set_learning_rate(new_lr);
             }

@@ -1,8 +1,8 @@
 //! [`StepLr`]: decay the learning rate by `gamma` every `step_size` steps.
 
 use super::Schedule;
-use crate::error::{ConfigError, non_negative};
 use crate::Hyperparameters;
+use crate::error::{ConfigError, non_negative};
 
 /// `torch.optim.lr_scheduler.StepLR`: multiplies the learning rate by `gamma` at every
 /// nonzero multiple of `step_size` steps.

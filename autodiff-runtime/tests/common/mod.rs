@@ -69,16 +69,29 @@ impl Fixture {
                         .unwrap_or_else(|e| panic!("{name}:{}: bad number {t:?}: {e}", number + 1))
                 })
                 .collect();
-            assert_eq!(row.len(), columns.len(), "{name}:{}: wrong column count", number + 1);
+            assert_eq!(
+                row.len(),
+                columns.len(),
+                "{name}:{}: wrong column count",
+                number + 1
+            );
             rows.push(row);
         }
         assert!(!columns.is_empty(), "{name}: no `# columns:` line");
-        Fixture { name: name.to_owned(), header, columns, rows }
+        Fixture {
+            name: name.to_owned(),
+            header,
+            columns,
+            rows,
+        }
     }
 
     /// The value of header line `key`.
     pub fn header(&self, key: &str) -> Option<&str> {
-        self.header.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.header
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The `key=value` pairs of a header line such as `options`.
@@ -93,19 +106,29 @@ impl Fixture {
 
     /// Option `key` of header line `line`, as text.
     pub fn opt(&self, line: &str, key: &str) -> Option<String> {
-        self.pairs(line).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.pairs(line)
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// Option `key` of the `options` line as a float (panics if absent).
     pub fn f(&self, key: &str) -> f64 {
-        let v = self.opt("options", key).unwrap_or_else(|| panic!("{}: no option {key}", self.name));
-        v.parse().unwrap_or_else(|_| panic!("{}: option {key}={v} is not a number", self.name))
+        let v = self
+            .opt("options", key)
+            .unwrap_or_else(|| panic!("{}: no option {key}", self.name));
+        v.parse()
+            .unwrap_or_else(|_| panic!("{}: option {key}={v} is not a number", self.name))
     }
 
     /// Option `key` of the `options` line as a pair of floats (`a,b`).
     pub fn pair(&self, key: &str) -> (f64, f64) {
-        let v = self.opt("options", key).unwrap_or_else(|| panic!("{}: no option {key}", self.name));
-        let (a, b) = v.split_once(',').unwrap_or_else(|| panic!("{}: {key}={v} is not a pair", self.name));
+        let v = self
+            .opt("options", key)
+            .unwrap_or_else(|| panic!("{}: no option {key}", self.name));
+        let (a, b) = v
+            .split_once(',')
+            .unwrap_or_else(|| panic!("{}: {key}={v} is not a pair", self.name));
         (a.parse().expect("number"), b.parse().expect("number"))
     }
 
@@ -173,6 +196,8 @@ pub fn wavy(x: f64) -> (f64, f64) {
     (x * x / 20.0 + th, x / 10.0 + (1.0 - th * th) * x.cos())
 }
 
+// `Objective<Vec<f64>>` is `FnMut(&Vec<f64>, &mut Vec<f64>)`, so these take `&Vec`.
+#[allow(clippy::ptr_arg)]
 pub fn rosenbrock_vec(p: &Vec<f64>, g: &mut Vec<f64>) -> f64 {
     let mut a = [0.0; 2];
     let f = rosenbrock(&[p[0], p[1]], &mut a);
@@ -181,6 +206,7 @@ pub fn rosenbrock_vec(p: &Vec<f64>, g: &mut Vec<f64>) -> f64 {
     f
 }
 
+#[allow(clippy::ptr_arg)]
 pub fn wavy_vec(p: &Vec<f64>, g: &mut Vec<f64>) -> f64 {
     let (f, d) = wavy(p[0]);
     g.clear();
@@ -190,5 +216,9 @@ pub fn wavy_vec(p: &Vec<f64>, g: &mut Vec<f64>) -> f64 {
 
 /// `|a - b| / max(|a|, |b|)` (zero when equal).
 pub fn rel_err(a: f64, b: f64) -> f64 {
-    if a == b { 0.0 } else { (a - b).abs() / a.abs().max(b.abs()).max(1e-300) }
+    if a == b {
+        0.0
+    } else {
+        (a - b).abs() / a.abs().max(b.abs()).max(1e-300)
+    }
 }

@@ -198,7 +198,12 @@ impl<const M: usize> Lbfgs<M> {
 
             // Compute the step length.
             state.t = if state.n_iter == 1 {
-                let l1 = P::zip_fold(&state.flat_grad, &state.flat_grad, P::Scalar::zero(), &mut |acc, g, _| acc + g.abs());
+                let l1 = P::zip_fold(
+                    &state.flat_grad,
+                    &state.flat_grad,
+                    P::Scalar::zero(),
+                    &mut |acc, g, _| acc + g.abs(),
+                );
                 py_min(one, one / l1) * lr
             } else {
                 lr
@@ -248,10 +253,11 @@ impl<const M: usize> Lbfgs<M> {
                 break;
             }
             let t = state.t;
-            let max_change = P::zip_fold(&state.d, &state.d, P::Scalar::zero(), &mut |acc, d, _| {
-                let a = (d * t).abs();
-                if a > acc { a } else { acc }
-            });
+            let max_change =
+                P::zip_fold(&state.d, &state.d, P::Scalar::zero(), &mut |acc, d, _| {
+                    let a = (d * t).abs();
+                    if a > acc { a } else { acc }
+                });
             if max_change <= tolerance_change {
                 break;
             }

@@ -166,7 +166,7 @@ impl<P: Params, const M: usize> LbfgsState<P, M> {
     pub(super) fn update_direction(&mut self) {
         let t = self.t;
         P::zip_apply([&mut self.y], &self.flat_grad, &mut |[y], g| *y = g);
-        P::zip_apply([&mut self.y], &self.prev_flat_grad, &mut |[y], pg| *y = *y - pg);
+        P::zip_apply([&mut self.y], &self.prev_flat_grad, &mut |[y], pg| *y -= pg);
         P::zip_apply([&mut self.s], &self.d, &mut |[s], d| *s = d * t);
         let ys = P::dot(&self.y, &self.s);
         if ys > P::Scalar::from_f64(1e-10) {
@@ -196,7 +196,7 @@ impl<P: Params, const M: usize> LbfgsState<P, M> {
         }
         // r = H_diag q, then oldest to newest: be_i = ρ_i y_iᵀr, r += (al_i − be_i) s_i.
         let h_diag = self.h_diag;
-        P::zip_apply([&mut self.d], &self.flat_grad, &mut |[r], _| *r = *r * h_diag);
+        P::zip_apply([&mut self.d], &self.flat_grad, &mut |[r], _| *r *= h_diag);
         for i in 0..self.len {
             let slot = self.slot(i);
             let (y, s) = pair(&self.old_dirs, &self.old_stps, slot);
