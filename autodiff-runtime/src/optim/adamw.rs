@@ -20,8 +20,10 @@ optimizer_config! {
     /// let (mut x, mut y) = (3.0_f64, 3.0_f64);
     /// let (mut sx, mut sy) = (adamw.init(&x), adam.init(&y));
     /// for _ in 0..5 {
-    ///     adamw.step(&mut sx, &mut x, x * x, &(2.0 * x), &mut f).unwrap();
-    ///     adam.step(&mut sy, &mut y, y * y, &(2.0 * y), &mut f).unwrap();
+    ///     let (loss, g) = (x * x, 2.0 * x);
+    ///     adamw.step(&mut sx, &mut x, loss, &g, &mut f).unwrap();
+    ///     let (loss, g) = (y * y, 2.0 * y);
+    ///     adam.step(&mut sy, &mut y, loss, &g, &mut f).unwrap();
     /// }
     /// assert_eq!(x, y);
     /// ```

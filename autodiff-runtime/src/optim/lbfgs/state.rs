@@ -13,13 +13,15 @@ use crate::{Params, Real};
 /// use autodiff_runtime::Optimizer;
 /// use autodiff_runtime::optim::Lbfgs;
 ///
-/// let lbfgs = Lbfgs::builder().max_iter(3).build().unwrap();
+/// let lbfgs = Lbfgs::builder().lr(0.1).max_iter(3).max_eval(Some(10)).build().unwrap();
 /// let mut f = |x: &f64, g: &mut f64| { *g = 2.0 * x; x * x };
 /// let mut x = 1.0_f64;
 /// let mut state = lbfgs.init(&x);
 /// lbfgs.step(&mut state, &mut x, 1.0, &2.0, &mut f).unwrap();
+/// // Three fixed steps; the last one is not followed by an evaluation.
 /// assert_eq!(state.n_iter(), 3);
 /// assert_eq!(state.func_evals(), 3);
+/// assert!(0.0 < x && x < 1.0);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LbfgsState<P: Params, const M: usize> {
