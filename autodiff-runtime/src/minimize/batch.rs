@@ -487,8 +487,12 @@ where
                         has_converged.as_mut()[k] = stepped.has_converged;
                     }
                     Err(failure) => {
-                        failures.as_mut()[k] = Some(failure);
+                        failures.as_mut()[k] = Some(failure.status);
                         has_converged.as_mut()[k] = false;
+                        if let Some((loss, norm)) = failure.evaluated {
+                            losses.as_mut()[k] = loss;
+                            gradient_norms.as_mut()[k] = Some(norm);
+                        }
                     }
                 }
             }

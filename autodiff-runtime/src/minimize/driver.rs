@@ -449,7 +449,10 @@ where
             ) {
                 Ok(stepped) => stepped,
                 Err(failure) => {
-                    status = failure;
+                    status = failure.status;
+                    if let Some((l, n)) = failure.evaluated {
+                        (loss, gradient_norm) = (Some(l), Some(n));
+                    }
                     break;
                 }
             };

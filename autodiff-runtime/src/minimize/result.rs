@@ -85,10 +85,10 @@ impl core::fmt::Display for Status {
 ///   the last update (tfp's `final_parameters`). After a failure they are the last
 ///   parameters whose loss and gradient were finite (never NaN).
 /// * `loss`, `gradient_norm` — the loss and Euclidean gradient norm of the last finite
-///   evaluation, i.e. the values traced at the last step (tfp's `trace[-1]`). After a
-///   normal stop these belong to the point *before* the last update, as in tfp; after a
+///   evaluation. After a normal stop these are the values traced at the last step (tfp's
+///   `trace[-1]`), which belong to the point *before* the last update, as in tfp; after a
 ///   failure they belong to `params` exactly. `None` if no evaluation was finite (zero
-///   steps, or a non-finite loss at the starting point).
+///   steps, or a non-finite loss or gradient at the starting point).
 /// * `steps` — completed steps (evaluation + update + criterion), the truncated trace
 ///   length. `evaluations` — calls of the objective, line-search calls included.
 /// * `trace` — what [`Minimize::trace`](super::Minimize::trace) collected (`()` if

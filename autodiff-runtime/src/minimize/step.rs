@@ -26,12 +26,20 @@ pub(crate) struct Stepped<S> {
     pub has_converged: bool,
 }
 
+/// A failed step: why, and — if the evaluation at `θ_t` was finite and only the update
+/// failed — that evaluation's loss and gradient norm (the parameters are then `θ_t`).
+pub(crate) struct Failure<S> {
+    pub status: Status,
+    pub evaluated: Option<(S, S)>,
+}
+
 /// Runs step `step` of one problem, tfp-style: loss and gradient at `θ_t`, the optimizer
 /// update to `θ_{t+1}`, then `bootstrap` (step 0) or `one_step` of the criterion on
 /// `(loss_t, g_t, θ_{t+1})`. Counts evaluations into `evaluations`.
 ///
-/// On a non-finite loss, gradient or update, or a failed optimizer step, the parameters
-/// are rolled back to `last_good` and the reason is returned.
+/// On a non-finite loss or gradient the parameters are rolled back to `last_good` (the
+/// previous step's `θ`); on a failed optimizer step or a non-finite update, to `θ_t`, whose
+/// finite loss and gradient norm are returned with the reason.
 pub(crate) fn advance<P, E, Opt, C>(
     step: usize,
     objective: &mut E,
@@ -39,7 +47,7 @@ pub(crate) fn advance<P, E, Opt, C>(
     criterion: &C,
     slots: Slots<'_, P, Opt::State, C::State>,
     evaluations: &mut usize,
-) -> Result<Stepped<P::Scalar>, Status>
+) -> Result<Stepped<P::Scalar>, Failure<P::Scalar>>
 where
     P: Params,
     E: FnMut(&P, &mut P) -> P::Scalar,
@@ -65,24 +73,28 @@ where
     };
     if let Some(status) = failure {
         copy_into(params, last_good);
-        return Err(status);
+        return Err(Failure {
+            status,
+            evaluated: None,
+        });
     }
     copy_into(last_good, params);
     let gradient_norm = Norm::L2.of(grad);
+    let undo = |params: &mut P, status| {
+        copy_into(params, last_good);
+        Err(Failure {
+            status,
+            evaluated: Some((loss, gradient_norm)),
+        })
+    };
 
     match optimizer.step(optimizer_state, params, loss, grad, objective) {
         Ok(report) => *evaluations += report.evaluations,
-        Err(error) => {
-            copy_into(params, last_good);
-            return Err(match error {
-                StepError::LineSearchFailed => Status::LineSearchFailed,
-                StepError::NonFinite => Status::NonFiniteLoss,
-            });
-        }
+        Err(StepError::LineSearchFailed) => return undo(params, Status::LineSearchFailed),
+        Err(StepError::NonFinite) => return undo(params, Status::NonFiniteLoss),
     }
     if !params.all_finite() {
-        copy_into(params, last_good);
-        return Err(Status::NonFiniteParameters);
+        return undo(params, Status::NonFiniteParameters);
     }
 
     let data = StepData {
