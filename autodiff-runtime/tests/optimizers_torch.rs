@@ -8,9 +8,12 @@
 //! * **closed loop**: run on our own Rust objective and compare every step. Rounding
 //!   differences in the objective are amplified by the trajectory; the fixtures record that
 //!   amplification per row (`amp`: growth of a 1e-12 relative perturbation of the start), so
-//!   the bound is 1e-12 relative times `max(1, amp)`.
+//!   the bound is `max(1e-12, 1e-14 · amp)` relative, as the fixtures' README recommends.
 //!
-//! L-BFGS calls its objective inside a step, so it has only the closed-loop check.
+//! L-BFGS calls its objective inside a step, so it has only the closed-loop check, with the
+//! bound `max(1e-12, 1e-11 · amp)` and torch's evaluation and iteration counts per call (see
+//! `lbfgs`). The test objectives use torch's forward and autograd operation order
+//! (`common::rosenbrock`), so the first-order closed loop agrees to about 1e-15.
 
 mod common;
 
@@ -32,7 +35,8 @@ fn sgd(fx: &Fixture) -> Sgd {
         .unwrap()
 }
 
-/// Worst relative errors of one fixture: replay, and closed loop divided by `max(1, amp)`.
+/// Worst relative errors of one fixture: replay, and closed loop divided by
+/// `max(1, amp / 100)` (so the closed-loop bound is `max(1e-12, 1e-14 · amp)`).
 #[derive(Debug, Default, Clone, Copy)]
 struct Errors {
     replay: f64,
@@ -66,7 +70,7 @@ fn first_order<O: Optimizer<Vec<f64>>>(opt: O, fx: &Fixture) -> Errors {
     for (k, amp) in amp.iter().enumerate() {
         let loss = f(&x, &mut g);
         opt.step(&mut state, &mut x, loss, &g, &mut f).unwrap();
-        let scale = amp.max(1.0);
+        let scale = (amp * 1e-2).max(1.0);
         for (ours, theirs) in x.iter().zip(fx.vector(k, "x")) {
             errors.closed = errors.closed.max(rel_err(*ours, theirs) / scale);
         }
@@ -105,19 +109,24 @@ fn lbfgs(fx: &Fixture) -> Errors {
         let loss = f(&x, &mut g);
         let n_iter = state.n_iter();
         let report = opt.step(&mut state, &mut x, loss, &g, &mut f).unwrap();
-        let scale = amp[k].max(1.0);
-        assert_eq!(
+        // Bound max(1e-12, 1e-11 · amp): `amp` measures the growth of one perturbation of the
+        // start, but L-BFGS injects rounding differences at each of up to 25 evaluations per
+        // call and its exits (`ys > 1e-10`, `tolerance_change`) are thresholds.
+        let scale = (amp[k] * 10.0).max(1.0);
+        let counts = (
             (1 + report.evaluations) as f64,
-            row[evals_col],
-            "{}: call {k}: evaluations",
-            fx.name
-        );
-        assert_eq!(
             (state.n_iter() - n_iter) as f64,
-            row[iter_col],
-            "{}: call {k}: iterations",
-            fx.name
         );
+        // Where the recorded amplification exceeds 1e6 a threshold decision may flip (the
+        // fixtures' README); elsewhere the evaluation and iteration counts must be torch's.
+        if amp[k] < 1e6 {
+            assert_eq!(
+                counts,
+                (row[evals_col], row[iter_col]),
+                "{}: call {k}: (evals, iters)",
+                fx.name
+            );
+        }
         let mut tmp = g.clone();
         let after = f(&x, &mut tmp);
         // Losses near a minimum are tiny; compare them relative to max(|f|, 1).
@@ -269,7 +278,7 @@ fn every_torch_fixture_matches() {
     }
     for (optimizer, w) in &worst {
         println!(
-            "{optimizer:>9}: replay {:.2e}  closed-loop/amp {:.2e}",
+            "{optimizer:>9}: replay {:.2e}  closed loop / bound {:.2e}",
             w.replay, w.closed
         );
     }
