@@ -34,8 +34,8 @@ fn adam_100_steps_loss_trace() {
     assert_eq!(result.loss, Some(result.trace[99]));
     let recorded = Fixture::tfp("adam_quadratic");
     let (tfp_loss, tfp_x) = (recorded.f64s("loss"), recorded.f64s("x"));
-    for t in 0..100 {
-        assert!((result.trace[t] - tfp_loss[t]).abs() < 1e-5, "loss {t}");
+    for (t, (ours, tfp)) in result.trace.iter().zip(&tfp_loss).enumerate() {
+        assert!((ours - tfp).abs() < 1e-5, "loss {t}: {ours} vs {tfp}");
     }
     assert!((result.params - tfp_x[99]).abs() < 1e-6);
     // Adam moves about lr per step: after 100 steps x has reached 5 and oscillates near it.

@@ -50,6 +50,46 @@
 //!   [`Minimize::schedule`] / [`BatchMinimize::schedule`]; the driver starts them before
 //!   step 0 and steps them after every step with that step's loss as the metric.
 //!
+//! # Convergence criteria
+//!
+//! A criterion follows tfp's `ConvergenceCriterion` protocol. At step 0 the driver calls
+//! [`Criterion::bootstrap`] (which never reports convergence); at every later step `t` it
+//! calls [`Criterion::one_step`], which runs [`Criterion::update`] and then applies
+//! `has_converged &= t >= min_num_steps`. Each call sees what tfp's `one_step` sees
+//! ([`StepData`]): the step index, the loss and gradient evaluated at `θ_t`, and the
+//! parameters `θ_{t+1}` the update produced.
+//!
+//! | criterion | converged when | tfp |
+//! | --- | --- | --- |
+//! | [`LossNotDecreasing`] | moving average of the loss decrease `< max(atol, rtol·initial)` | same |
+//! | [`SuccessiveGradientsAreUncorrelated`] | moving average of `⟨g_t, g_{t−1}⟩ < 0` | same, see its quirk |
+//! | [`GradientNorm`] | `‖g_t‖ ≤ tol` | — (L-BFGS's `tolerance`) |
+//! | [`ParameterChange`] | `‖θ_{t+1} − θ_t‖ ≤ tol` | — (L-BFGS's `x_tolerance`) |
+//! | [`AnyOf`] | either of two criteria | — |
+//! | [`NoCriterion`] | never: run all `max_steps` | `convergence_criterion=None` |
+//!
+//! Criteria state is exposed to observers and traces (tfp's `convergence_criterion_state`).
+//! Criteria are validated when the run starts; a bad setting (window size 0, a negative
+//! tolerance) is a [`ConfigError`](crate::ConfigError), never a panic.
+//!
+//! # Traces and observers
+//!
+//! tfp's `trace_fn` maps `MinimizeTraceableQuantities` to values that are stacked across
+//! steps. Here there are two ways to look at a run:
+//!
+//! * an **observer** ([`Minimize::observe`](Minimize::observe)) — any
+//!   `FnMut(&TraceableQuantities)` — is called after every step and allocates nothing; it
+//!   can print, accumulate into a fixed buffer, or feed a plot;
+//! * a **trace** ([`Minimize::trace`](Minimize::trace), feature `alloc`) maps each
+//!   step to a value `T` and returns the `Vec<T>` in the result. With
+//!   [`TraceLength::Full`] (tfp's `return_full_length_trace=True`, the default) a run
+//!   stopped by its criterion is padded to `max_steps` entries by repeating the last
+//!   value; with [`TraceLength::Truncated`] it has one entry per step taken. A run stopped
+//!   by a numerical failure is never padded: its trace ends at the last good step.
+//!
+//! Step `t` reports the loss and gradient evaluated at `θ_t` and the parameters `θ_{t+1}`
+//! after the update, exactly like tfp (so `trace[0].parameters` is already updated).
+//!
 //! Allocation: with fixed-size parameters (floats, arrays, tuples) and `[P; K]` batches,
 //! `run` allocates nothing unless a trace is collected; the counting-allocator tests
 //! `tests/alloc_free_*.rs` check this.

@@ -1,21 +1,6 @@
 //! [`StepSeed`]: the per-step seed handed to stochastic losses.
 //!
-//! tfp's `minimize(seed=…)` splits a stateless seed once per step and passes the piece to
-//! `loss_fn(seed=…)`. Rust has no framework PRNG to share, so the driver derives a `u64`
-//! per step with a documented, counter-based scheme the loss can feed to any generator
-//! (`rand::SeedableRng::seed_from_u64`, a hand-rolled xorshift, …):
-//!
-//! * step `t` of a run seeded with `s` gets output number `t` of SplitMix64 started at `s`:
-//!   `mix(s + (t + 1)·γ)` with `γ = 0x9E37_79B9_7F4A_7C15` and `mix` SplitMix64's
-//!   finalizer (Steele, Lea & Flood 2014, as in `java.util.SplittableRandom`);
-//! * batch member `k` gets `seed.fold_in(k)`, the same construction started at the step
-//!   seed, so members draw independent noise;
-//! * every evaluation within a step (including line-search trial points) sees the same
-//!   seed, so a stochastic loss is a fixed function during one step.
-//!
-//! The scheme is counter-based: any step's seed is computed directly, runs are
-//! reproducible, and nothing is stored. It does not reproduce TensorFlow's Threefry
-//! `split_seed` bit for bit (no Rust loss could consume those bits anyway).
+//! Counter-based seeds, derived with SplitMix64; the scheme is documented on [`StepSeed`].
 
 /// SplitMix64's increment, `⌊2⁶⁴/φ⌋` (odd).
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -27,8 +12,24 @@ const fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The seed of one step of a stochastic minimization (see the [module docs](self) for the
-/// derivation).
+/// The seed of one step of a stochastic minimization.
+///
+/// tfp's `minimize(seed=…)` splits a stateless seed once per step and passes the piece to
+/// `loss_fn(seed=…)`. Rust has no framework PRNG to share, so the driver derives a `u64`
+/// per step with a documented, counter-based scheme the loss can feed to any generator
+/// (`rand::SeedableRng::seed_from_u64`, a hand-rolled xorshift, …):
+///
+/// * step `t` of a run seeded with `s` gets output number `t` of SplitMix64 started at `s`:
+///   `mix(s + (t + 1)·γ)` with `γ = 0x9E37_79B9_7F4A_7C15` and `mix` SplitMix64's
+///   finalizer (Steele, Lea & Flood 2014, as in `java.util.SplittableRandom`);
+/// * batch member `k` gets `seed.fold_in(k)`, the same construction started at the step
+///   seed, so members draw independent noise;
+/// * every evaluation within a step (including line-search trial points) sees the same
+///   seed, so a stochastic loss is a fixed function during one step.
+///
+/// The scheme is counter-based: any step's seed is computed directly, runs are
+/// reproducible, and nothing is stored. It does not reproduce TensorFlow's Threefry
+/// `split_seed` bit for bit (no Rust loss could consume those bits anyway).
 ///
 /// ```
 /// use autodiff_runtime::minimize::StepSeed;

@@ -1,21 +1,7 @@
 //! Traces: what each step exposes ([`TraceableQuantities`], [`BatchQuantities`]), observer
 //! callbacks that see it without allocating, and (with `alloc`) collected traces.
 //!
-//! tfp's `trace_fn` maps `MinimizeTraceableQuantities` to values that are stacked across
-//! steps. Here there are two ways to look at a run:
-//!
-//! * an **observer** ([`Minimize::observe`](super::Minimize::observe)) — any
-//!   `FnMut(&TraceableQuantities)` — is called after every step and allocates nothing; it
-//!   can print, accumulate into a fixed buffer, or feed a plot;
-//! * a **trace** ([`Minimize::trace`](super::Minimize::trace), feature `alloc`) maps each
-//!   step to a value `T` and returns the `Vec<T>` in the result. With
-//!   [`TraceLength::Full`] (tfp's `return_full_length_trace=True`, the default) a run
-//!   stopped by its criterion is padded to `max_steps` entries by repeating the last
-//!   value; with [`TraceLength::Truncated`] it has one entry per step taken. A run stopped
-//!   by a numerical failure is never padded: its trace ends at the last good step.
-//!
-//! Step `t` reports the loss and gradient evaluated at `θ_t` and the parameters `θ_{t+1}`
-//! after the update, exactly like tfp (so `trace[0].parameters` is already updated).
+//! Documented in the parent module ([`crate::minimize`], "Traces and observers").
 
 use super::result::Status;
 use super::seed::StepSeed;

@@ -1,24 +1,7 @@
 //! Convergence criteria: the [`Criterion`] trait and the rules tfp offers, plus two more.
 //!
-//! A criterion follows tfp's `ConvergenceCriterion` protocol. At step 0 the driver calls
-//! [`Criterion::bootstrap`] (which never reports convergence); at every later step `t` it
-//! calls [`Criterion::one_step`], which runs [`Criterion::update`] and then applies
-//! `has_converged &= t >= min_num_steps`. Each call sees what tfp's `one_step` sees
-//! ([`StepData`]): the step index, the loss and gradient evaluated at `θ_t`, and the
-//! parameters `θ_{t+1}` the update produced.
-//!
-//! | criterion | converged when | tfp |
-//! | --- | --- | --- |
-//! | [`LossNotDecreasing`] | moving average of the loss decrease `< max(atol, rtol·initial)` | same |
-//! | [`SuccessiveGradientsAreUncorrelated`] | moving average of `⟨g_t, g_{t−1}⟩ < 0` | same, see its quirk |
-//! | [`GradientNorm`] | `‖g_t‖ ≤ tol` | — (L-BFGS's `tolerance`) |
-//! | [`ParameterChange`] | `‖θ_{t+1} − θ_t‖ ≤ tol` | — (L-BFGS's `x_tolerance`) |
-//! | [`AnyOf`] | either of two criteria | — |
-//! | [`NoCriterion`] | never: run all `max_steps` | `convergence_criterion=None` |
-//!
-//! Criteria state is exposed to observers and traces (tfp's `convergence_criterion_state`).
-//! Criteria are validated when the run starts; a bad setting (window size 0, a negative
-//! tolerance) is a [`ConfigError`], never a panic.
+//! The protocol and the table of rules are documented in the parent module
+//! ([`crate::minimize`]) and on [`Criterion`].
 
 mod gradient_norm;
 mod loss_not_decreasing;
