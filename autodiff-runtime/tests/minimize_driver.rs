@@ -328,3 +328,26 @@ fn vec_parameters_with_a_stateful_criterion() {
     );
     assert!(result.trace.iter().all(|&len| len == n));
 }
+
+#[test]
+fn f32_parameters_with_tfp_criteria() {
+    let result = Minimize::new(
+        |x: &[f32; 2], g: &mut [f32; 2]| {
+            *g = [2.0 * (x[0] - 5.0), 2.0 * (x[1] + 1.0)];
+            (x[0] - 5.0).powi(2) + (x[1] + 1.0).powi(2)
+        },
+        [0.0_f32; 2],
+        autodiff_runtime::optim::Adam::new(0.1).unwrap(),
+    )
+    .max_steps(1000)
+    .criterion(LossNotDecreasing::atol(0.01))
+    .trace(|q| q.criterion_state.average_decrease_in_loss)
+    .trace_length(autodiff_runtime::minimize::TraceLength::Truncated)
+    .run()
+    .unwrap();
+    assert_eq!(result.status, Status::Converged);
+    assert!(result.steps < 1000 && result.trace.len() == result.steps);
+    let last: f32 = *result.trace.last().unwrap();
+    assert!(last < 0.01);
+    assert!((result.params[0] - 5.0).abs() < 0.5 && (result.params[1] + 1.0).abs() < 0.5);
+}

@@ -26,7 +26,10 @@ pub enum Status {
     /// `max_steps` steps were taken without the criterion holding.
     StepLimit,
     /// The loss was NaN or infinite. The parameters are the last ones whose loss and
-    /// gradient were finite.
+    /// gradient were finite. Also reported when the optimizer itself met a non-finite
+    /// value inside its step ([`StepError::NonFinite`](crate::StepError::NonFinite), e.g.
+    /// at a line-search trial point); the parameters are then the ones the step started
+    /// from.
     NonFiniteLoss,
     /// A gradient component was NaN or infinite (the loss was finite). The parameters are
     /// the last ones whose loss and gradient were finite.
