@@ -21,26 +21,37 @@ impl Parse for Args {
             let key: Ident = input.parse().map_err(|e| {
                 syn::Error::new(
                     e.span(),
-                    format!("expected an option of #[differentiable]; valid options: {VALID_OPTIONS}"),
+                    format!(
+                        "expected an option of #[differentiable]; valid options: {VALID_OPTIONS}"
+                    ),
                 )
             })?;
             match key.to_string().as_str() {
                 "wrt" => {
                     if args.wrt.is_some() {
-                        return Err(syn::Error::new(key.span(), "`wrt` is given twice; list every parameter in one `wrt(...)`"));
+                        return Err(syn::Error::new(
+                            key.span(),
+                            "`wrt` is given twice; list every parameter in one `wrt(...)`",
+                        ));
                     }
                     let content;
                     syn::parenthesized!(content in input);
-                    let names: Punctuated<Ident, Token![,]> = content.parse_terminated(Ident::parse, Token![,])?;
+                    let names: Punctuated<Ident, Token![,]> =
+                        content.parse_terminated(Ident::parse, Token![,])?;
                     if names.is_empty() {
-                        return Err(syn::Error::new(key.span(), "`wrt()` is empty; name at least one float parameter, or drop `wrt` to differentiate with respect to every float parameter"));
+                        return Err(syn::Error::new(
+                            key.span(),
+                            "`wrt()` is empty; name at least one float parameter, or drop `wrt` to differentiate with respect to every float parameter",
+                        ));
                     }
                     args.wrt = Some(names.into_iter().collect());
                 }
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{other}` of #[differentiable]; valid options: {VALID_OPTIONS}"),
+                        format!(
+                            "unknown option `{other}` of #[differentiable]; valid options: {VALID_OPTIONS}"
+                        ),
                     ));
                 }
             }

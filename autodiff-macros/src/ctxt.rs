@@ -26,7 +26,9 @@ impl Ctxt {
 
     /// Reports `message` at `span`.
     pub fn error_at(&self, span: proc_macro2::Span, message: impl std::fmt::Display) {
-        self.errors.borrow_mut().push(syn::Error::new(span, message));
+        self.errors
+            .borrow_mut()
+            .push(syn::Error::new(span, message));
     }
 
     /// Adds an error that already carries its span.
@@ -41,7 +43,12 @@ impl Ctxt {
 
     /// All errors reported so far, combined into one, or `Ok` if there were none.
     pub fn check(&self) -> syn::Result<()> {
-        let mut errors = self.errors.borrow_mut().drain(..).collect::<Vec<_>>().into_iter();
+        let mut errors = self
+            .errors
+            .borrow_mut()
+            .drain(..)
+            .collect::<Vec<_>>()
+            .into_iter();
         match errors.next() {
             None => Ok(()),
             Some(mut first) => {

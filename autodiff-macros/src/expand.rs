@@ -30,7 +30,10 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let func: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(e) => {
-            let err = syn::Error::new(e.span(), "#[differentiable] applies to functions: `fn name(x: f64, …) -> f64 { … }`");
+            let err = syn::Error::new(
+                e.span(),
+                "#[differentiable] applies to functions: `fn name(x: f64, …) -> f64 { … }`",
+            );
             let mut out = item;
             out.extend(err.to_compile_error());
             return out;
@@ -153,7 +156,10 @@ fn tuple_or_single(items: &[TokenStream]) -> TokenStream {
 
 /// The attributes a generated item copies from the user's function.
 fn copied_attrs(func: &ItemFn) -> Vec<&Attribute> {
-    func.attrs.iter().filter(|a| a.path().is_ident("cfg")).collect()
+    func.attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .collect()
 }
 
 fn params(func: &ItemFn) -> Vec<TokenStream> {
@@ -177,7 +183,13 @@ fn params(func: &ItemFn) -> Vec<TokenStream> {
 }
 
 /// A public generated function, its derivative code shown in its documentation.
-fn item(func: &ItemFn, name: &syn::Ident, ret: TokenStream, body: TokenStream, doc: &str) -> TokenStream {
+fn item(
+    func: &ItemFn,
+    name: &syn::Ident,
+    ret: TokenStream,
+    body: TokenStream,
+    doc: &str,
+) -> TokenStream {
     let vis = &func.vis;
     let attrs = copied_attrs(func);
     let params = params(func);
@@ -194,7 +206,12 @@ fn item(func: &ItemFn, name: &syn::Ident, ret: TokenStream, body: TokenStream, d
 }
 
 /// The hidden function other `#[differentiable]` functions call.
-fn hidden_item(func: &ItemFn, name: &syn::Ident, ret: TokenStream, body: TokenStream) -> TokenStream {
+fn hidden_item(
+    func: &ItemFn,
+    name: &syn::Ident,
+    ret: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
     let vis = &func.vis;
     let attrs = copied_attrs(func);
     let params = params(func);
@@ -221,12 +238,20 @@ fn stubs(func: &ItemFn, sig: &SignatureInfo) -> TokenStream {
     let float = &sig.float.ident;
     let n = sig.wrt_params().count().max(1);
     let grad_ty = gradient_type(float, n);
-    let all = sig.params.iter().filter(|p| p.kind == signature::ParamKind::Float).count();
+    let all = sig
+        .params
+        .iter()
+        .filter(|p| p.kind == signature::ParamKind::Float)
+        .count();
     let float_tys = std::iter::repeat_n(float, all);
     let vis = &func.vis;
     let params = params(func);
     let fname = &sig.ident;
-    let (g, vg, p) = (names::grad_fn(fname), names::value_and_grad_fn(fname), names::partials_fn(fname));
+    let (g, vg, p) = (
+        names::grad_fn(fname),
+        names::value_and_grad_fn(fname),
+        names::partials_fn(fname),
+    );
     let attrs = quote!(#[allow(unused_variables, clippy::all)] #[doc(hidden)]);
     quote! {
         #attrs #vis fn #g(#(#params),*) -> #grad_ty { ::core::unimplemented!() }

@@ -26,3 +26,6 @@ use proc_macro::TokenStream;
 pub fn differentiable(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(args.into(), item.into()).into()
 }
+
+#[cfg(test)]
+mod tests;

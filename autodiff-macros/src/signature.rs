@@ -82,16 +82,28 @@ pub fn is_integer_type(name: &str) -> bool {
 /// out, an unsupported return type is taken as `f64`), so the body can still be checked.
 pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
     if let Some(c) = &sig.constness {
-        cx.error_spanned_by(c, "#[differentiable] does not support `const fn`; remove `const`");
+        cx.error_spanned_by(
+            c,
+            "#[differentiable] does not support `const fn`; remove `const`",
+        );
     }
     if let Some(a) = &sig.asyncness {
-        cx.error_spanned_by(a, "#[differentiable] does not support `async fn`; remove `async`");
+        cx.error_spanned_by(
+            a,
+            "#[differentiable] does not support `async fn`; remove `async`",
+        );
     }
     if let syn::Safety::Unsafe(u) = &sig.safety {
-        cx.error_spanned_by(u, "#[differentiable] does not support `unsafe fn`; differentiate a safe function");
+        cx.error_spanned_by(
+            u,
+            "#[differentiable] does not support `unsafe fn`; differentiate a safe function",
+        );
     }
     if let Some(abi) = &sig.abi {
-        cx.error_spanned_by(abi, "#[differentiable] does not support `extern` functions; remove the ABI");
+        cx.error_spanned_by(
+            abi,
+            "#[differentiable] does not support `extern` functions; remove the ABI",
+        );
     }
     if let Some(v) = &sig.variadic {
         cx.error_spanned_by(v, "#[differentiable] does not support variadic functions");
@@ -105,8 +117,14 @@ pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
             None
         }
         ReturnType::Type(_, ty) => match simple_type_name(ty).as_deref() {
-            Some("f64") => Some(FloatType { ident: Ident::new("f64", span_of(ty)), width: Width::F64 }),
-            Some("f32") => Some(FloatType { ident: Ident::new("f32", span_of(ty)), width: Width::F32 }),
+            Some("f64") => Some(FloatType {
+                ident: Ident::new("f64", span_of(ty)),
+                width: Width::F64,
+            }),
+            Some("f32") => Some(FloatType {
+                ident: Ident::new("f32", span_of(ty)),
+                width: Width::F32,
+            }),
             _ => {
                 cx.error_spanned_by(ty, "#[differentiable] functions must return `f64` or `f32`: the gradient is of a scalar result");
                 None
@@ -147,8 +165,15 @@ pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
         }
     }
     resolve_wrt(cx, sig, args, &mut params);
-    let float = float.unwrap_or_else(|| FloatType { ident: Ident::new("f64", sig.ident.span()), width: Width::F64 });
-    SignatureInfo { ident: sig.ident.clone(), float, params }
+    let float = float.unwrap_or_else(|| FloatType {
+        ident: Ident::new("f64", sig.ident.span()),
+        width: Width::F64,
+    });
+    SignatureInfo {
+        ident: sig.ident.clone(),
+        float,
+        params,
+    }
 }
 
 fn resolve_wrt(cx: &Ctxt, sig: &Signature, args: &Args, params: &mut [ParamInfo]) {
@@ -158,7 +183,13 @@ fn resolve_wrt(cx: &Ctxt, sig: &Signature, args: &Args, params: &mut [ParamInfo]
                 p.wrt = p.kind == ParamKind::Float;
             }
             if !params.iter().any(|p| p.wrt) {
-                cx.error_spanned_by(&sig.ident, format!("`{}` has no float parameter to differentiate with respect to", sig.ident));
+                cx.error_spanned_by(
+                    &sig.ident,
+                    format!(
+                        "`{}` has no float parameter to differentiate with respect to",
+                        sig.ident
+                    ),
+                );
             }
         }
         Some(names) => {

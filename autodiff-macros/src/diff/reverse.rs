@@ -116,10 +116,8 @@ impl Reverse<'_> {
                         per_arg.insert(*a, sum);
                     }
                 }
-                let contribs: Vec<(VarId, VarId)> = per_arg
-                    .into_iter()
-                    .map(|(a, p)| (a, b.mul(p, d)))
-                    .collect();
+                let contribs: Vec<(VarId, VarId)> =
+                    per_arg.into_iter().map(|(a, p)| (a, b.mul(p, d))).collect();
                 out.extend(b.take());
                 for (a, c) in contribs {
                     let acc = self.acc(a);
@@ -168,7 +166,10 @@ impl Reverse<'_> {
                     let Some(d) = self.adjoint_if_active(*o) else {
                         continue;
                     };
-                    for (branch, seed) in [(&*then_block, &mut then_seed), (&*else_block, &mut else_seed)] {
+                    for (branch, seed) in [
+                        (&*then_block, &mut then_seed),
+                        (&*else_block, &mut else_seed),
+                    ] {
                         let r = branch.results[k];
                         if self.active.contains(&r) {
                             let acc = self.acc(r);
@@ -212,7 +213,13 @@ impl Reverse<'_> {
     /// Makes the primal values that `adjoint` reads from `branch` visible after the primal
     /// `if`: constants are re-defined in the adjoint, other values become extra results of
     /// the `if` (with a zero placeholder from `other`).
-    fn export(&mut self, adjoint: &mut Block, branch: &mut Block, other: &mut Block, outs: &mut Vec<VarId>) {
+    fn export(
+        &mut self,
+        adjoint: &mut Block,
+        branch: &mut Block,
+        other: &mut Block,
+        outs: &mut Vec<VarId>,
+    ) {
         let defined: HashSet<VarId> = branch.stmts.iter().flat_map(defs).collect();
         let needed: Vec<VarId> = free_vars(adjoint)
             .into_iter()
@@ -222,7 +229,9 @@ impl Reverse<'_> {
         let mut redefined = Vec::new();
         for v in needed {
             let info = self.func.info(v).clone();
-            let e = self.func.new_var(info.ty.clone(), info.name.clone(), info.user_named);
+            let e = self
+                .func
+                .new_var(info.ty.clone(), info.name.clone(), info.user_named);
             rename.insert(v, e);
             if let Some(op) = self.known.get(&v) {
                 redefined.push(Stmt::Let(e, op.clone()));

@@ -121,7 +121,10 @@ impl Emitter<'_> {
                     if !self.inlined.contains_key(v) {
                         let (ts, _) = self.op_expr(op);
                         let id = self.names.of(*v);
-                        let literal_only = op.args().iter().all(|a| self.inlined.get(a).is_some_and(Op::is_constant));
+                        let literal_only = op
+                            .args()
+                            .iter()
+                            .all(|a| self.inlined.get(a).is_some_and(Op::is_constant));
                         if literal_only && self.names_func().ty(*v) == &Ty::Float {
                             let f = &self.float;
                             out.extend(quote!(let #id: #f = #ts;));
@@ -162,8 +165,16 @@ impl Emitter<'_> {
                 }
                 Stmt::AddAcc(acc, v) => {
                     let id = self.names.of(*acc);
-                    let (val, _) = self.operand(*v);
-                    out.extend(quote!(#id += #val;));
+                    match self.inlined.get(v).cloned() {
+                        Some(Op::Neg(inner)) => {
+                            let (val, _) = self.operand(inner);
+                            out.extend(quote!(#id -= #val;));
+                        }
+                        _ => {
+                            let (val, _) = self.operand(*v);
+                            out.extend(quote!(#id += #val;));
+                        }
+                    }
                 }
             }
             i += 1;
@@ -171,7 +182,13 @@ impl Emitter<'_> {
         out
     }
 
-    fn if_stmt(&mut self, cond: VarId, then_block: &Block, else_block: &Block, outs: &[VarId]) -> TokenStream {
+    fn if_stmt(
+        &mut self,
+        cond: VarId,
+        then_block: &Block,
+        else_block: &Block,
+        outs: &[VarId],
+    ) -> TokenStream {
         let c = self.operand(cond).0;
         let then_ts = self.branch(then_block);
         let else_ts = self.branch(else_block);
@@ -204,7 +221,13 @@ impl Emitter<'_> {
         }
     }
 
-    fn call(&mut self, callee: &Callee, args: &[VarId], value: VarId, partials: &[VarId]) -> TokenStream {
+    fn call(
+        &mut self,
+        callee: &Callee,
+        args: &[VarId],
+        value: VarId,
+        partials: &[VarId],
+    ) -> TokenStream {
         let args: Vec<TokenStream> = args.iter().map(|a| self.operand(*a).0).collect();
         let v = self.names.of(value);
         if partials.is_empty() {

@@ -47,7 +47,9 @@ impl<'f> Names<'f> {
         for p in &func.params {
             let name = func.info(p.var).name.clone();
             names.taken.insert(name.clone());
-            names.assigned.insert(p.var, Ident::new(&name, Span::call_site()));
+            names
+                .assigned
+                .insert(p.var, Ident::new(&name, Span::call_site()));
         }
         names
     }

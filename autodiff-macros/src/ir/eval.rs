@@ -197,7 +197,7 @@ impl Env {
             MathFn::Min => x.min(arg(1)?),
             MathFn::Clamp => {
                 let (lo, hi) = (arg(1)?, arg(2)?);
-                if !(lo <= hi) {
+                if lo > hi || lo.is_nan() || hi.is_nan() {
                     return Err(format!("clamp with min {lo} > max {hi}"));
                 }
                 x.clamp(lo, hi)

@@ -186,6 +186,10 @@ impl Function {
 
     /// The parameters the gradient is taken with respect to, in signature order.
     pub fn wrt_params(&self) -> Vec<VarId> {
-        self.params.iter().filter(|p| p.wrt).map(|p| p.var).collect()
+        self.params
+            .iter()
+            .filter(|p| p.wrt)
+            .map(|p| p.var)
+            .collect()
     }
 }

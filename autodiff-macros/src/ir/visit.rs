@@ -12,7 +12,9 @@ pub fn defs(stmt: &Stmt) -> Vec<VarId> {
         Stmt::If { outs, .. } => outs.clone(),
         Stmt::Call {
             value, partials, ..
-        } => std::iter::once(*value).chain(partials.iter().copied()).collect(),
+        } => std::iter::once(*value)
+            .chain(partials.iter().copied())
+            .collect(),
         Stmt::DeclAcc(v) => vec![*v],
         Stmt::AddAcc(..) => vec![],
     }

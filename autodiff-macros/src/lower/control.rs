@@ -26,7 +26,8 @@ enum Work<'a> {
 }
 
 /// A branch of a conditional, lowered lazily so each sees the environment of its path.
-pub(super) type Branch<'s, 'c> = Box<dyn FnOnce(&mut Lowerer<'c>, &mut Vec<Stmt>) -> Option<VarId> + 's>;
+pub(super) type Branch<'s, 'c> =
+    Box<dyn FnOnce(&mut Lowerer<'c>, &mut Vec<Stmt>) -> Option<VarId> + 's>;
 
 impl<'c> Lowerer<'c> {
     /// Lowers a function body; returns the value it returns (on every path).
@@ -81,11 +82,15 @@ impl<'c> Lowerer<'c> {
                 Some(v)
             }
             Some(e) => {
-                self.cx.error_spanned_by(e, "nested `return` is not supported");
+                self.cx
+                    .error_spanned_by(e, "nested `return` is not supported");
                 Some(self.poison(out))
             }
             None => {
-                self.cx.error_spanned_by(r, "`return` without a value: a #[differentiable] function returns a float");
+                self.cx.error_spanned_by(
+                    r,
+                    "`return` without a value: a #[differentiable] function returns a float",
+                );
                 Some(self.poison(out))
             }
         }
@@ -93,7 +98,13 @@ impl<'c> Lowerer<'c> {
 
     /// Lowers `e`, which contains a `return`, followed by `rest`: each branch of `e` is
     /// lowered together with `rest`, and the result is the function's result.
-    fn split<'a>(&mut self, e: &'a Expr, is_result: bool, rest: &[Work<'a>], out: &mut Vec<Stmt>) -> Option<VarId> {
+    fn split<'a>(
+        &mut self,
+        e: &'a Expr,
+        is_result: bool,
+        rest: &[Work<'a>],
+        out: &mut Vec<Stmt>,
+    ) -> Option<VarId> {
         let tail = |b: &'a syn::Block| -> Vec<Work<'a>> { block_work(b, is_result) };
         match e {
             Expr::If(i) => {
@@ -102,11 +113,17 @@ impl<'c> Lowerer<'c> {
                 then_work.extend_from_slice(rest);
                 let mut else_work = Vec::new();
                 if let Some((_, else_expr)) = &i.else_branch {
-                    else_work.push(if is_result { Work::Result(else_expr) } else { Work::Discard(else_expr) });
+                    else_work.push(if is_result {
+                        Work::Result(else_expr)
+                    } else {
+                        Work::Discard(else_expr)
+                    });
                 }
                 else_work.extend_from_slice(rest);
-                let then_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&then_work, o));
-                let else_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&else_work, o));
+                let then_b: Branch<'_, 'c> =
+                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&then_work, o));
+                let else_b: Branch<'_, 'c> =
+                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&else_work, o));
                 self.tail_branches(cond, then_b, else_b, e.span(), out)
             }
             Expr::Block(b) if b.label.is_none() => {
@@ -127,12 +144,23 @@ impl<'c> Lowerer<'c> {
         }
     }
 
-    fn split_match<'a>(&mut self, scrutinee: VarId, arms: &'a [syn::Arm], is_result: bool, rest: &[Work<'a>], out: &mut Vec<Stmt>) -> Option<VarId> {
+    fn split_match<'a>(
+        &mut self,
+        scrutinee: VarId,
+        arms: &'a [syn::Arm],
+        is_result: bool,
+        rest: &[Work<'a>],
+        out: &mut Vec<Stmt>,
+    ) -> Option<VarId> {
         let Some((arm, others)) = arms.split_first() else {
             return self.run(rest, out);
         };
         let body_work = |arm: &'a syn::Arm| -> Vec<Work<'a>> {
-            let mut w = vec![if is_result { Work::Result(&arm.body) } else { Work::Discard(&arm.body) }];
+            let mut w = vec![if is_result {
+                Work::Result(&arm.body)
+            } else {
+                Work::Discard(&arm.body)
+            }];
             w.push(Work::PopScope);
             w
         };
@@ -151,11 +179,15 @@ impl<'c> Lowerer<'c> {
                 let rest_owned: Vec<Work<'a>> = rest.to_vec();
                 let pat = &arm.pat;
                 // `tail_branches` pushes the scope the arm's `PopScope` ends.
-                let then_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
-                    l.bind_pattern(scrutinee, pat);
-                    l.run(&then_work, o)
-                });
-                let else_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.split_match(scrutinee, others, is_result, &rest_owned, o));
+                let then_b: Branch<'_, 'c> =
+                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        l.bind_pattern(scrutinee, pat);
+                        l.run(&then_work, o)
+                    });
+                let else_b: Branch<'_, 'c> =
+                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        l.split_match(scrutinee, others, is_result, &rest_owned, o)
+                    });
                 self.tail_branches(cond, then_b, else_b, arm.pat.span(), out)
             }
         }
@@ -164,7 +196,14 @@ impl<'c> Lowerer<'c> {
     /// Builds `if cond { then } else { otherwise }` where each branch yields the function's
     /// result. The `then` work starts inside a block, so a scope is pushed for it (its work
     /// ends with the matching `PopScope`); the scopes are restored after each branch.
-    fn tail_branches(&mut self, cond: VarId, then_b: Branch<'_, 'c>, else_b: Branch<'_, 'c>, span: Span, out: &mut Vec<Stmt>) -> Option<VarId> {
+    fn tail_branches(
+        &mut self,
+        cond: VarId,
+        then_b: Branch<'_, 'c>,
+        else_b: Branch<'_, 'c>,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Option<VarId> {
         let saved = self.scopes.clone();
         let mut then_stmts = Vec::new();
         self.scopes.push(Vec::new());
@@ -180,8 +219,14 @@ impl<'c> Lowerer<'c> {
         let ret = self.func.new_var(Ty::Float, "value", false);
         out.push(Stmt::If {
             cond,
-            then_block: Block { stmts: then_stmts, results: vec![tv] },
-            else_block: Block { stmts: else_stmts, results: vec![ev] },
+            then_block: Block {
+                stmts: then_stmts,
+                results: vec![tv],
+            },
+            else_block: Block {
+                stmts: else_stmts,
+                results: vec![ev],
+            },
             outs: vec![ret],
         });
         Some(ret)
@@ -191,7 +236,10 @@ impl<'c> Lowerer<'c> {
     fn lower_local(&mut self, local: &syn::Local, out: &mut Vec<Stmt>) {
         if let Some(init) = &local.init {
             if let Some((_, diverge)) = &init.diverge {
-                self.cx.error_spanned_by(diverge, "`let … else` is not supported in a #[differentiable] function");
+                self.cx.error_spanned_by(
+                    diverge,
+                    "`let … else` is not supported in a #[differentiable] function",
+                );
                 return;
             }
             if contains_return(&init.expr) {
@@ -224,7 +272,13 @@ impl<'c> Lowerer<'c> {
 
     /// `let x: T = init;` — an integer annotation types an integer literal; a float
     /// annotation must match the value.
-    fn apply_annotation(&mut self, v: VarId, ty: Option<&syn::Type>, init: &Expr, _out: &mut [Stmt]) -> VarId {
+    fn apply_annotation(
+        &mut self,
+        v: VarId,
+        ty: Option<&syn::Type>,
+        init: &Expr,
+        _out: &mut [Stmt],
+    ) -> VarId {
         let Some(ty) = ty else { return v };
         let Some(name) = crate::signature::simple_type_name(ty) else {
             self.cx.error_spanned_by(ty, "unsupported type annotation: #[differentiable] locals are floats, integers or `bool`");
@@ -237,13 +291,23 @@ impl<'c> Lowerer<'c> {
         } else if name == self.float_name {
             self.expect_float(v, init.span(), "a value annotated as a float");
         } else if name != "bool" {
-            self.cx.error_spanned_by(ty, format!("unsupported type annotation `{name}`: this function computes in `{}`", self.float_name));
+            self.cx.error_spanned_by(
+                ty,
+                format!(
+                    "unsupported type annotation `{name}`: this function computes in `{}`",
+                    self.float_name
+                ),
+            );
         }
         v
     }
 
     /// A block used as a value: `{ stmts; tail }`.
-    pub(super) fn lower_block_value(&mut self, block: &syn::Block, out: &mut Vec<Stmt>) -> Option<VarId> {
+    pub(super) fn lower_block_value(
+        &mut self,
+        block: &syn::Block,
+        out: &mut Vec<Stmt>,
+    ) -> Option<VarId> {
         self.scopes.push(Vec::new());
         let mut value = None;
         let n = block.stmts.len();
@@ -266,7 +330,14 @@ impl<'c> Lowerer<'c> {
 
     /// `if cond { then } else { otherwise }` as an expression: yields its value (if both
     /// branches have one) and rebinds every outer variable a branch reassigns.
-    pub(super) fn lower_conditional(&mut self, cond: VarId, then_b: Branch<'_, 'c>, else_b: Branch<'_, 'c>, span: Span, out: &mut Vec<Stmt>) -> Option<VarId> {
+    pub(super) fn lower_conditional(
+        &mut self,
+        cond: VarId,
+        then_b: Branch<'_, 'c>,
+        else_b: Branch<'_, 'c>,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Option<VarId> {
         let saved = self.scopes.clone();
         let mut then_stmts = Vec::new();
         let then_v = then_b(self, &mut then_stmts);
@@ -292,8 +363,14 @@ impl<'c> Lowerer<'c> {
         let mut rebinds = Vec::new();
         for (d, scope) in saved.iter().enumerate() {
             for (j, before) in scope.iter().enumerate() {
-                let t = then_scopes.get(d).and_then(|s| s.get(j)).and_then(|b| b.var);
-                let e = else_scopes.get(d).and_then(|s| s.get(j)).and_then(|b| b.var);
+                let t = then_scopes
+                    .get(d)
+                    .and_then(|s| s.get(j))
+                    .and_then(|b| b.var);
+                let e = else_scopes
+                    .get(d)
+                    .and_then(|s| s.get(j))
+                    .and_then(|b| b.var);
                 if t == before.var && e == before.var {
                     continue;
                 }
@@ -313,8 +390,14 @@ impl<'c> Lowerer<'c> {
         }
         out.push(Stmt::If {
             cond,
-            then_block: Block { stmts: then_stmts, results: then_results },
-            else_block: Block { stmts: else_stmts, results: else_results },
+            then_block: Block {
+                stmts: then_stmts,
+                results: then_results,
+            },
+            else_block: Block {
+                stmts: else_stmts,
+                results: else_results,
+            },
             outs,
         });
         value
@@ -327,7 +410,14 @@ impl<'c> Lowerer<'c> {
             (x, Ty::Opaque) => x,
             (Ty::Int(x), Ty::Int(y)) => Ty::Int(x.or(y)),
             (x, y) => {
-                self.cx.error_at(span, format!("the branches produce different types ({} and {})", ty_name(&x), ty_name(&y)));
+                self.cx.error_at(
+                    span,
+                    format!(
+                        "the branches produce different types ({} and {})",
+                        ty_name(&x),
+                        ty_name(&y)
+                    ),
+                );
                 Ty::Opaque
             }
         }
@@ -336,9 +426,13 @@ impl<'c> Lowerer<'c> {
     /// `if`/`else` as an expression (no `return` inside).
     pub(super) fn lower_if(&mut self, i: &syn::ExprIf, out: &mut Vec<Stmt>) -> Option<VarId> {
         let cond = self.lower_condition(&i.cond, out);
-        let then_b: Branch<'_, 'c> = Box::new(|l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.lower_block_value(&i.then_branch, o));
+        let then_b: Branch<'_, 'c> = Box::new(|l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+            l.lower_block_value(&i.then_branch, o)
+        });
         let else_b: Branch<'_, 'c> = match &i.else_branch {
-            Some((_, e)) => Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.lower_expr(e, o)),
+            Some((_, e)) => {
+                Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.lower_expr(e, o))
+            }
             None => Box::new(|_: &mut Lowerer<'c>, _: &mut Vec<Stmt>| None),
         };
         self.lower_conditional(cond, then_b, else_b, i.span(), out)
@@ -348,12 +442,21 @@ impl<'c> Lowerer<'c> {
     pub(super) fn lower_match(&mut self, m: &syn::ExprMatch, out: &mut Vec<Stmt>) -> Option<VarId> {
         let scrutinee = self.lower_value(&m.expr, out);
         if self.ty(scrutinee) == Ty::Float {
-            self.cx.error_spanned_by(&m.expr, "`match` on a float is not supported; compare with `if`/`else` instead");
+            self.cx.error_spanned_by(
+                &m.expr,
+                "`match` on a float is not supported; compare with `if`/`else` instead",
+            );
         }
         self.match_arms(scrutinee, &m.arms, m.span(), out)
     }
 
-    fn match_arms(&mut self, scrutinee: VarId, arms: &[syn::Arm], span: Span, out: &mut Vec<Stmt>) -> Option<VarId> {
+    fn match_arms(
+        &mut self,
+        scrutinee: VarId,
+        arms: &[syn::Arm],
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Option<VarId> {
         let (arm, others) = arms.split_first()?;
         match self.pattern_condition(scrutinee, &arm.pat, out) {
             None => {
@@ -373,21 +476,30 @@ impl<'c> Lowerer<'c> {
                 v
             }
             Some(cond) => {
-                let then_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
-                    l.scopes.push(Vec::new());
-                    l.bind_pattern(scrutinee, &arm.pat);
-                    let v = l.lower_expr(&arm.body, o);
-                    l.scopes.pop();
-                    v
-                });
-                let else_b: Branch<'_, 'c> = Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.match_arms(scrutinee, others, span, o));
+                let then_b: Branch<'_, 'c> =
+                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        l.scopes.push(Vec::new());
+                        l.bind_pattern(scrutinee, &arm.pat);
+                        let v = l.lower_expr(&arm.body, o);
+                        l.scopes.pop();
+                        v
+                    });
+                let else_b: Branch<'_, 'c> =
+                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        l.match_arms(scrutinee, others, span, o)
+                    });
                 self.lower_conditional(cond, then_b, else_b, span, out)
             }
         }
     }
 
     /// The condition under which `pat` matches `scrutinee`, or `None` if it always does.
-    fn pattern_condition(&mut self, scrutinee: VarId, pat: &Pat, out: &mut Vec<Stmt>) -> Option<VarId> {
+    fn pattern_condition(
+        &mut self,
+        scrutinee: VarId,
+        pat: &Pat,
+        out: &mut Vec<Stmt>,
+    ) -> Option<VarId> {
         match pat {
             Pat::Wild(_) => None,
             Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => None,
@@ -419,10 +531,8 @@ impl<'c> Lowerer<'c> {
             Pat::Or(or) => {
                 let mut cond: Option<VarId> = None;
                 for case in &or.cases {
-                    let c = match self.pattern_condition(scrutinee, case, out) {
-                        Some(c) => c,
-                        None => return None,
-                    };
+                    // An irrefutable alternative makes the whole pattern irrefutable.
+                    let c = self.pattern_condition(scrutinee, case, out)?;
                     cond = Some(match cond {
                         Some(prev) => self.or(prev, c, out),
                         None => c,
@@ -475,7 +585,10 @@ impl<'c> Lowerer<'c> {
         match self.ty(v) {
             Ty::Bool | Ty::Opaque => v,
             other => {
-                self.cx.error_spanned_by(e, format!("expected a `bool` condition, found {}", ty_name(&other)));
+                self.cx.error_spanned_by(
+                    e,
+                    format!("expected a `bool` condition, found {}", ty_name(&other)),
+                );
                 v
             }
         }
@@ -489,9 +602,11 @@ fn block_work(block: &syn::Block, is_result: bool) -> Vec<Work<'_>> {
     let n = block.stmts.len();
     for (i, stmt) in block.stmts.iter().enumerate() {
         match stmt {
-            syn::Stmt::Expr(e, None) if i + 1 == n => {
-                work.push(if is_result { Work::Result(e) } else { Work::Discard(e) })
-            }
+            syn::Stmt::Expr(e, None) if i + 1 == n => work.push(if is_result {
+                Work::Result(e)
+            } else {
+                Work::Discard(e)
+            }),
             other => work.push(Work::Stmt(other)),
         }
     }
@@ -576,6 +691,13 @@ pub(super) fn ty_name(ty: &Ty) -> String {
 }
 
 pub(super) fn macro_message(mac: &syn::Macro) -> String {
-    let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-    format!("macros (`{name}!`) are not supported in a #[differentiable] function body: the macro cannot see what they expand to; compute without the macro, or move it to a caller")
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    format!(
+        "macros (`{name}!`) are not supported in a #[differentiable] function body: the macro cannot see what they expand to; compute without the macro, or move it to a caller"
+    )
 }

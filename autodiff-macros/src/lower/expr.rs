@@ -15,7 +15,8 @@ impl<'c> Lowerer<'c> {
         match self.lower_expr(e, out) {
             Some(v) => v,
             None => {
-                self.cx.error_spanned_by(e, "expected a value here, found an expression of type `()`");
+                self.cx
+                    .error_spanned_by(e, "expected a value here, found an expression of type `()`");
                 self.poison(out)
             }
         }
@@ -95,7 +96,10 @@ impl<'c> Lowerer<'c> {
                 return match b.var {
                     Some(v) => v,
                     None => {
-                        self.cx.error_spanned_by(p, format!("`{name}` is used before it is assigned a value"));
+                        self.cx.error_spanned_by(
+                            p,
+                            format!("`{name}` is used before it is assigned a value"),
+                        );
                         self.poison(out)
                     }
                 };
@@ -110,7 +114,8 @@ impl<'c> Lowerer<'c> {
             UnOp::Neg(_) => {
                 let v = self.lower_value(&u.expr, out);
                 if self.ty(v) == Ty::Bool {
-                    self.cx.error_spanned_by(u, "cannot negate a `bool`; use `!`");
+                    self.cx
+                        .error_spanned_by(u, "cannot negate a `bool`; use `!`");
                 }
                 let ty = self.ty(v);
                 self.push(out, ty, Op::Neg(v))
@@ -143,7 +148,11 @@ impl<'c> Lowerer<'c> {
         };
         let compound = matches!(
             b.op,
-            SynBin::AddAssign(_) | SynBin::SubAssign(_) | SynBin::MulAssign(_) | SynBin::DivAssign(_) | SynBin::RemAssign(_)
+            SynBin::AddAssign(_)
+                | SynBin::SubAssign(_)
+                | SynBin::MulAssign(_)
+                | SynBin::DivAssign(_)
+                | SynBin::RemAssign(_)
         );
         if let Some(op) = arith(&b.op) {
             let l = self.lower_value(&b.left, out);
@@ -176,13 +185,26 @@ impl<'c> Lowerer<'c> {
                 let is_and = matches!(b.op, SynBin::And(_));
                 let l = self.lower_condition(&b.left, out);
                 let right = &b.right;
-                let rhs: Branch<'_, 'c> = Box::new(move |lw: &mut Lowerer<'c>, o: &mut Vec<Stmt>| Some(lw.lower_condition(right, o)));
-                let constant: Branch<'_, 'c> = Box::new(move |lw: &mut Lowerer<'c>, o: &mut Vec<Stmt>| Some(lw.push(o, Ty::Bool, Op::Bool(!is_and))));
-                let (then_b, else_b) = if is_and { (rhs, constant) } else { (constant, rhs) };
+                let rhs: Branch<'_, 'c> =
+                    Box::new(move |lw: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        Some(lw.lower_condition(right, o))
+                    });
+                let constant: Branch<'_, 'c> =
+                    Box::new(move |lw: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        Some(lw.push(o, Ty::Bool, Op::Bool(!is_and)))
+                    });
+                let (then_b, else_b) = if is_and {
+                    (rhs, constant)
+                } else {
+                    (constant, rhs)
+                };
                 self.lower_conditional(l, then_b, else_b, b.span(), out)
             }
             _ => {
-                self.cx.error_spanned_by(b, "bitwise and shift operators are not supported in a #[differentiable] function");
+                self.cx.error_spanned_by(
+                    b,
+                    "bitwise and shift operators are not supported in a #[differentiable] function",
+                );
                 Some(self.poison(out))
             }
         }
@@ -196,17 +218,27 @@ impl<'c> Lowerer<'c> {
             (Ty::Int(a), Ty::Int(b)) => Ty::Int(a.or(b)),
             (Ty::Bool, Ty::Bool) => Ty::Bool,
             (Ty::Float, Ty::Int(_)) | (Ty::Int(_), Ty::Float) => {
-                let int_side = if self.ty(l) == Ty::Float { &at.right } else { &at.left };
+                let int_side = if self.ty(l) == Ty::Float {
+                    &at.right
+                } else {
+                    &at.left
+                };
                 let hint = if matches!(&**int_side, Expr::Lit(_)) {
                     "write the literal with a decimal point (`2.0`)".to_string()
                 } else {
                     format!("convert the integer with `as {}`", self.float_name)
                 };
-                self.cx.error_spanned_by(int_side, format!("this integer is combined with a float; {hint}"));
+                self.cx.error_spanned_by(
+                    int_side,
+                    format!("this integer is combined with a float; {hint}"),
+                );
                 Ty::Opaque
             }
             (x, y) => {
-                self.cx.error_spanned_by(at, format!("cannot combine {} with {}", ty_name(&x), ty_name(&y)));
+                self.cx.error_spanned_by(
+                    at,
+                    format!("cannot combine {} with {}", ty_name(&x), ty_name(&y)),
+                );
                 Ty::Opaque
             }
         }
@@ -215,10 +247,15 @@ impl<'c> Lowerer<'c> {
     /// `place = value` for a local variable.
     fn assign(&mut self, place: &Expr, v: VarId, out: &mut Vec<Stmt>) {
         let name = match place {
-            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => p.path.segments[0].ident.to_string(),
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                p.path.segments[0].ident.to_string()
+            }
             Expr::Paren(p) => return self.assign(&p.expr, v, out),
             Expr::Index(_) => {
-                self.cx.error_spanned_by(place, "assigning to an element is not supported yet in a #[differentiable] function");
+                self.cx.error_spanned_by(
+                    place,
+                    "assigning to an element is not supported yet in a #[differentiable] function",
+                );
                 return;
             }
             other => {
@@ -250,7 +287,13 @@ impl<'c> Lowerer<'c> {
             return self.poison(out);
         };
         if let Ty::Int(_) | Ty::Bool = self.ty(receiver) {
-            self.cx.error_spanned_by(&m.receiver, format!("`.{name}()` is differentiated as a float method, but its receiver is {}", ty_name(&self.ty(receiver))));
+            self.cx.error_spanned_by(
+                &m.receiver,
+                format!(
+                    "`.{name}()` is differentiated as a float method, but its receiver is {}",
+                    ty_name(&self.ty(receiver))
+                ),
+            );
         }
         let mut args = vec![receiver];
         for a in &m.args {
@@ -261,15 +304,36 @@ impl<'c> Lowerer<'c> {
 
     fn math_call(&mut self, f: MathFn, args: Vec<VarId>, span: Span, out: &mut Vec<Stmt>) -> VarId {
         if args.len() != f.arity() {
-            self.cx.error_at(span, format!("`{}` takes {} argument(s) besides the receiver, found {}", f.name(), f.arity() - 1, args.len().saturating_sub(1)));
+            self.cx.error_at(
+                span,
+                format!(
+                    "`{}` takes {} argument(s) besides the receiver, found {}",
+                    f.name(),
+                    f.arity() - 1,
+                    args.len().saturating_sub(1)
+                ),
+            );
             return self.poison(out);
         }
         for (i, a) in args.iter().enumerate().skip(1) {
             let want_int = f == MathFn::Powi;
             match (self.ty(*a), want_int) {
                 (Ty::Opaque, _) | (Ty::Float, false) | (Ty::Int(_), true) => {}
-                (t, true) => self.cx.error_at(span, format!("the exponent of `powi` must be an integer, found {}", ty_name(&t))),
-                (t, false) => self.cx.error_at(span, format!("argument {i} of `{}` must be a float, found {}", f.name(), ty_name(&t))),
+                (t, true) => self.cx.error_at(
+                    span,
+                    format!(
+                        "the exponent of `powi` must be an integer, found {}",
+                        ty_name(&t)
+                    ),
+                ),
+                (t, false) => self.cx.error_at(
+                    span,
+                    format!(
+                        "argument {i} of `{}` must be a float, found {}",
+                        f.name(),
+                        ty_name(&t)
+                    ),
+                ),
             }
         }
         self.push(out, Ty::Float, Op::Math(f, args))
@@ -299,7 +363,10 @@ impl<'c> Lowerer<'c> {
         }
         let value = self.func.new_var(Ty::Float, "t", false);
         out.push(Stmt::Call {
-            callee: Callee { path: p.path.clone(), span: p.span() },
+            callee: Callee {
+                path: p.path.clone(),
+                span: p.span(),
+            },
             args,
             value,
             partials: vec![],
@@ -310,14 +377,18 @@ impl<'c> Lowerer<'c> {
     fn lower_cast(&mut self, c: &syn::ExprCast, out: &mut Vec<Stmt>) -> VarId {
         let v = self.lower_value(&c.expr, out);
         let Some(target) = simple_type_name(&c.ty) else {
-            self.cx.error_spanned_by(&c.ty, "unsupported cast target: cast to the function's float type or an integer type");
+            self.cx.error_spanned_by(
+                &c.ty,
+                "unsupported cast target: cast to the function's float type or an integer type",
+            );
             return self.poison(out);
         };
         if target == self.float_name {
             return match self.ty(v) {
                 Ty::Float => v,
                 Ty::Bool => {
-                    self.cx.error_spanned_by(c, "cannot cast a `bool` to a float");
+                    self.cx
+                        .error_spanned_by(c, "cannot cast a `bool` to a float");
                     self.poison(out)
                 }
                 _ => self.push(out, Ty::Float, Op::Cast(v, None)),
@@ -328,36 +399,74 @@ impl<'c> Lowerer<'c> {
             return self.poison(out);
         }
         if is_integer_type(&target) {
-            return self.push(out, Ty::Int(Some(target.clone())), Op::Cast(v, Some(target)));
+            return self.push(
+                out,
+                Ty::Int(Some(target.clone())),
+                Op::Cast(v, Some(target)),
+            );
         }
-        self.cx.error_spanned_by(&c.ty, format!("unsupported cast to `{target}`: cast to `{}` or an integer type", self.float_name));
+        self.cx.error_spanned_by(
+            &c.ty,
+            format!(
+                "unsupported cast to `{target}`: cast to `{}` or an integer type",
+                self.float_name
+            ),
+        );
         self.poison(out)
     }
 }
 
 fn supported_methods() -> String {
-    MathFn::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+    MathFn::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What to tell the user about an expression outside the supported subset.
 fn unsupported_message(e: &Expr) -> String {
     let what = match e {
-        Expr::Closure(_) => "closures are not supported in a #[differentiable] function; write the computation inline or move it into another #[differentiable] function",
-        Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => "loops are not supported yet in a #[differentiable] function; unroll the loop or split the computation into #[differentiable] functions",
-        Expr::Break(_) | Expr::Continue(_) => "`break` and `continue` are not supported outside loops",
+        Expr::Closure(_) => {
+            "closures are not supported in a #[differentiable] function; write the computation inline or move it into another #[differentiable] function"
+        }
+        Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+            "loops are not supported yet in a #[differentiable] function; unroll the loop or split the computation into #[differentiable] functions"
+        }
+        Expr::Break(_) | Expr::Continue(_) => {
+            "`break` and `continue` are not supported outside loops"
+        }
         Expr::Macro(m) => return macro_message(&m.mac),
         Expr::Unsafe(_) => "`unsafe` blocks are not supported in a #[differentiable] function",
-        Expr::Reference(_) | Expr::RawAddr(_) => "references are not supported in a #[differentiable] function yet; pass floats by value",
-        Expr::Index(_) => "indexing is not supported in a #[differentiable] function yet; pass the elements as separate float parameters",
-        Expr::Field(_) => "field access is not supported in a #[differentiable] function yet; pass the values as parameters",
-        Expr::Tuple(_) => "tuples are not supported in a #[differentiable] function; use separate variables",
-        Expr::Array(_) | Expr::Repeat(_) => "arrays are not supported in a #[differentiable] function yet",
+        Expr::Reference(_) | Expr::RawAddr(_) => {
+            "references are not supported in a #[differentiable] function yet; pass floats by value"
+        }
+        Expr::Index(_) => {
+            "indexing is not supported in a #[differentiable] function yet; pass the elements as separate float parameters"
+        }
+        Expr::Field(_) => {
+            "field access is not supported in a #[differentiable] function yet; pass the values as parameters"
+        }
+        Expr::Tuple(_) => {
+            "tuples are not supported in a #[differentiable] function; use separate variables"
+        }
+        Expr::Array(_) | Expr::Repeat(_) => {
+            "arrays are not supported in a #[differentiable] function yet"
+        }
         Expr::Range(_) => "ranges are only meaningful in loops, which are not supported yet",
         Expr::Struct(_) => "struct literals are not supported in a #[differentiable] function",
-        Expr::Async(_) | Expr::Await(_) => "`async`/`.await` is not supported in a #[differentiable] function",
-        Expr::Try(_) | Expr::TryBlock(_) => "the `?` operator is not supported in a #[differentiable] function: it returns a float, not a `Result`",
-        Expr::Return(_) => "`return` is supported only as a statement (`if c { return x; }`) or at the end of the function",
-        Expr::Let(_) => "`let` expressions (`if let`) are not supported; use `match` on an integer or `bool`, or `if`",
+        Expr::Async(_) | Expr::Await(_) => {
+            "`async`/`.await` is not supported in a #[differentiable] function"
+        }
+        Expr::Try(_) | Expr::TryBlock(_) => {
+            "the `?` operator is not supported in a #[differentiable] function: it returns a float, not a `Result`"
+        }
+        Expr::Return(_) => {
+            "`return` is supported only as a statement (`if c { return x; }`) or at the end of the function"
+        }
+        Expr::Let(_) => {
+            "`let` expressions (`if let`) are not supported; use `match` on an integer or `bool`, or `if`"
+        }
         Expr::Block(_) => "labeled blocks are not supported in a #[differentiable] function",
         _ => "this expression is not supported in a #[differentiable] function",
     };

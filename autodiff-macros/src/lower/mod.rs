@@ -44,7 +44,10 @@ pub fn lower_function(cx: &Ctxt, sig: &SignatureInfo, body: &syn::Block) -> Func
             l.poison(&mut stmts)
         }
     };
-    l.func.body = Block { stmts, results: vec![result] };
+    l.func.body = Block {
+        stmts,
+        results: vec![result],
+    };
     l.func
 }
 
@@ -73,16 +76,26 @@ struct Lowerer<'c> {
 impl Lowerer<'_> {
     fn bind(&mut self, name: &str, var: Option<VarId>, mutable: bool) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.push(Binding { name: name.to_string(), var, mutable });
+            scope.push(Binding {
+                name: name.to_string(),
+                var,
+                mutable,
+            });
         }
     }
 
     fn lookup(&self, name: &str) -> Option<&Binding> {
-        self.scopes.iter().rev().find_map(|s| s.iter().rev().find(|b| b.name == name))
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.iter().rev().find(|b| b.name == name))
     }
 
     fn lookup_mut(&mut self, name: &str) -> Option<&mut Binding> {
-        self.scopes.iter_mut().rev().find_map(|s| s.iter_mut().rev().find(|b| b.name == name))
+        self.scopes
+            .iter_mut()
+            .rev()
+            .find_map(|s| s.iter_mut().rev().find(|b| b.name == name))
     }
 
     /// `let t = op;` with a temporary name.
@@ -124,11 +137,20 @@ impl Lowerer<'_> {
         match self.ty(v) {
             Ty::Float | Ty::Opaque => v,
             Ty::Int(_) => {
-                self.cx.error_at(span, format!("{what} must be a float, but this is an integer; convert it with `as {}`", self.float_name));
+                self.cx.error_at(
+                    span,
+                    format!(
+                        "{what} must be a float, but this is an integer; convert it with `as {}`",
+                        self.float_name
+                    ),
+                );
                 v
             }
             Ty::Bool => {
-                self.cx.error_at(span, format!("{what} must be a float, but this is a `bool`"));
+                self.cx.error_at(
+                    span,
+                    format!("{what} must be a float, but this is a `bool`"),
+                );
                 v
             }
         }

@@ -42,12 +42,17 @@ const ASSOCIATED: &[(&str, f64)] = &[
 /// What a path that is not a local variable denotes: a float constant the macro knows
 /// (typed `Float`, with its value in `f64`), or a constant it does not (typed `Opaque`).
 pub fn constant(path: &syn::ExprPath) -> (Ty, Named) {
-    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     let tokens = path.to_token_stream();
     let last = segments.last().map(String::as_str).unwrap_or("");
     let in_consts = segments.iter().any(|s| s == "consts") || segments.len() == 1;
-    let float_assoc = segments.len() >= 2
-        && matches!(segments[segments.len() - 2].as_str(), "f64" | "f32");
+    let float_assoc =
+        segments.len() >= 2 && matches!(segments[segments.len() - 2].as_str(), "f64" | "f32");
     let known = if float_assoc {
         ASSOCIATED.iter().find(|(n, _)| *n == last).map(|(_, v)| *v)
     } else if in_consts {
@@ -57,6 +62,16 @@ pub fn constant(path: &syn::ExprPath) -> (Ty, Named) {
     };
     // A bare `PI` may be an import of the std constant or a user constant of any type:
     // keep its value for the interpreter but let the context decide its type.
-    let ty = if known.is_some() && segments.len() > 1 { Ty::Float } else { Ty::Opaque };
-    (ty, Named { tokens, value: known })
+    let ty = if known.is_some() && segments.len() > 1 {
+        Ty::Float
+    } else {
+        Ty::Opaque
+    };
+    (
+        ty,
+        Named {
+            tokens,
+            value: known,
+        },
+    )
 }

@@ -1,18 +1,20 @@
-//! Accumulator merging: an adjoint that receives one contribution becomes that
-//! contribution, one that receives none becomes zero, and declarations move down to their
-//! first use so the emitter can write `let mut d_x = first;`.
+//! Accumulator merging: an adjoint whose contributions are all in one block becomes their
+//! sum, one that receives none becomes zero, and the declarations of the rest move down to
+//! their first use so the emitter can write `let mut d_x = first;`.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::ir::visit::{rename_uses, uses};
-use crate::ir::{Block, Function, Op, Stmt, VarId};
+use crate::ir::{BinOp, Block, Function, Op, Stmt, Ty, VarId, VarInfo};
 
-/// Replaces accumulators that are added to at most once; returns whether anything changed.
+/// Replaces accumulators whose contributions all sit in their own block by plain sums
+/// (`d_x = a + b`, in the order they were added, which is exact), and accumulators nobody
+/// adds to by zero; returns whether anything changed.
 pub fn merge(func: &mut Function) -> bool {
     let mut adds: HashMap<VarId, usize> = HashMap::new();
     count_adds(&func.body, &mut adds);
     let mut rename = HashMap::new();
-    let changed = merge_block(&mut func.body, &adds, &mut rename);
+    let changed = merge_block(&mut func.body, &mut func.vars, &adds, &mut rename);
     if !rename.is_empty() {
         rename_uses(&mut func.body, &resolve(&rename));
     }
@@ -49,30 +51,26 @@ fn count_adds(block: &Block, adds: &mut HashMap<VarId, usize>) {
     }
 }
 
-fn merge_block(block: &mut Block, adds: &HashMap<VarId, usize>, rename: &mut HashMap<VarId, VarId>) -> bool {
+fn merge_block(
+    block: &mut Block,
+    vars: &mut Vec<VarInfo>,
+    adds: &HashMap<VarId, usize>,
+    rename: &mut HashMap<VarId, VarId>,
+) -> bool {
     let mut changed = false;
     let mut i = 0;
     while i < block.stmts.len() {
         match &mut block.stmts[i] {
             Stmt::DeclAcc(acc) => {
                 let acc = *acc;
-                match adds.get(&acc).copied().unwrap_or(0) {
-                    0 => {
-                        block.stmts[i] = Stmt::Let(acc, Op::Float(0.0));
-                        changed = true;
-                    }
-                    1 => {
-                        if let Some(j) = single_add_position(block, i, acc) {
-                            if let Stmt::AddAcc(_, v) = block.stmts[j] {
-                                rename.insert(acc, v);
-                                block.stmts.remove(j);
-                                block.stmts.remove(i);
-                                changed = true;
-                                continue;
-                            }
-                        }
-                    }
-                    _ => {}
+                let total = adds.get(&acc).copied().unwrap_or(0);
+                if total == 0 {
+                    block.stmts[i] = Stmt::Let(acc, Op::Float(0.0));
+                    changed = true;
+                } else if let Some(positions) = local_adds(block, i, acc, total) {
+                    collapse(block, vars, i, acc, &positions, rename);
+                    changed = true;
+                    continue;
                 }
             }
             Stmt::If {
@@ -80,8 +78,8 @@ fn merge_block(block: &mut Block, adds: &HashMap<VarId, usize>, rename: &mut Has
                 else_block,
                 ..
             } => {
-                changed |= merge_block(then_block, adds, rename);
-                changed |= merge_block(else_block, adds, rename);
+                changed |= merge_block(then_block, vars, adds, rename);
+                changed |= merge_block(else_block, vars, adds, rename);
             }
             _ => {}
         }
@@ -90,12 +88,16 @@ fn merge_block(block: &mut Block, adds: &HashMap<VarId, usize>, rename: &mut Has
     changed
 }
 
-/// The index of `acc`'s only `+=` if it sits at the top level of `block`, after `decl`,
-/// with no read of `acc` between the two.
-fn single_add_position(block: &Block, decl: usize, acc: VarId) -> Option<usize> {
+/// The positions of all `total` additions into `acc` if they are statements of `block`
+/// after its declaration at `decl`, with no read of `acc` before the last one.
+fn local_adds(block: &Block, decl: usize, acc: VarId, total: usize) -> Option<Vec<usize>> {
+    let mut positions = Vec::new();
     for (j, stmt) in block.stmts.iter().enumerate().skip(decl + 1) {
+        if positions.len() == total {
+            break;
+        }
         match stmt {
-            Stmt::AddAcc(a, _) if *a == acc => return Some(j),
+            Stmt::AddAcc(a, v) if *a == acc && *v != acc => positions.push(j),
             other => {
                 if uses(other).contains(&acc) {
                     return None;
@@ -103,7 +105,62 @@ fn single_add_position(block: &Block, decl: usize, acc: VarId) -> Option<usize> 
             }
         }
     }
-    None
+    (positions.len() == total).then_some(positions)
+}
+
+/// Replaces the declaration at `decl` and the additions at `positions` by a chain of sums
+/// at the last addition.
+fn collapse(
+    block: &mut Block,
+    vars: &mut Vec<VarInfo>,
+    decl: usize,
+    acc: VarId,
+    positions: &[usize],
+    rename: &mut HashMap<VarId, VarId>,
+) {
+    let values: Vec<VarId> = positions
+        .iter()
+        .filter_map(|j| match block.stmts[*j] {
+            Stmt::AddAcc(_, v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    let mut sums = Vec::new();
+    let mut sum = values[0];
+    for (k, v) in values.iter().enumerate().skip(1) {
+        let last = k + 1 == values.len();
+        let info = if last {
+            vars[acc.0 as usize].clone()
+        } else {
+            VarInfo {
+                ty: Ty::Float,
+                name: "t".into(),
+                user_named: false,
+            }
+        };
+        let s = VarId(vars.len() as u32);
+        vars.push(info);
+        sums.push(Stmt::Let(s, Op::Bin(BinOp::Add, sum, *v)));
+        sum = s;
+    }
+    if values.len() == 1 && !vars[sum.0 as usize].user_named {
+        // A temporary that is the whole adjoint takes the adjoint's name.
+        vars[sum.0 as usize].name = vars[acc.0 as usize].name.clone();
+        vars[sum.0 as usize].user_named = true;
+    }
+    rename.insert(acc, sum);
+    let last = *positions.last().unwrap_or(&decl);
+    let mut rebuilt = Vec::with_capacity(block.stmts.len() + sums.len());
+    for (j, stmt) in std::mem::take(&mut block.stmts).into_iter().enumerate() {
+        if j == decl || positions.contains(&j) {
+            if j == last {
+                rebuilt.append(&mut sums);
+            }
+            continue;
+        }
+        rebuilt.push(stmt);
+    }
+    block.stmts = rebuilt;
 }
 
 /// Moves each `DeclAcc` down to just before the first statement of its block that mentions

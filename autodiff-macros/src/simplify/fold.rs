@@ -138,13 +138,8 @@ impl Folder {
                 if let Some(x) = self.lit(a) {
                     return Some(Op::Float(-x));
                 }
-                match self.defs.get(&a).cloned() {
-                    Some(Op::Neg(inner)) => Some(Op::Copy(inner)),
-                    // -(c * x) = (-c) * x, exactly.
-                    Some(Op::Bin(BinOp::Mul, c, x)) => {
-                        let c = self.lit(c)?;
-                        Some(Op::Bin(BinOp::Mul, self.new_lit(-c), x))
-                    }
+                match self.defs.get(&a) {
+                    Some(Op::Neg(inner)) => Some(Op::Copy(*inner)),
                     _ => None,
                 }
             }
@@ -207,6 +202,10 @@ impl Folder {
                 if let Some(Op::Neg(na)) = def(a) {
                     return Some(Op::Bin(BinOp::Sub, b, na));
                 }
+                // a + a = 2a, exactly.
+                if a == b {
+                    return Some(Op::Bin(BinOp::Mul, self.new_lit(2.0), a));
+                }
                 None
             }
             BinOp::Sub => {
@@ -245,6 +244,18 @@ impl Folder {
                 if let (Some(c), Some(Op::Neg(x))) = (la, def(b)) {
                     return Some(Op::Bin(BinOp::Mul, self.new_lit(-c), x));
                 }
+                // a * (-b) = -(a * b) and (-a) * b = -(a * b): negations move outwards,
+                // where they become subtractions, and products stay shareable.
+                if la.is_none() {
+                    if let Some(Op::Neg(nb)) = def(b) {
+                        let m = self.new_op(Op::Bin(BinOp::Mul, a, nb));
+                        return Some(Op::Neg(m));
+                    }
+                    if let Some(Op::Neg(na)) = def(a) {
+                        let m = self.new_op(Op::Bin(BinOp::Mul, na, b));
+                        return Some(Op::Neg(m));
+                    }
+                }
                 // c1 * (c2 * x) = (c1 c2) * x when one factor is a power of two.
                 if let (Some(c1), Some(Op::Bin(BinOp::Mul, c, x))) = (la, def(b)) {
                     if let Some(c2) = self.lit(c) {
@@ -271,7 +282,12 @@ impl Folder {
     /// A value holding the literal `x`: one in scope, or a new one defined just before the
     /// statement being rewritten.
     fn new_lit(&mut self, x: f64) -> VarId {
-        let op = Op::Float(x);
+        self.new_op(Op::Float(x))
+    }
+
+    /// A float value computing `op`: one in scope, or a new one defined just before the
+    /// statement being rewritten.
+    fn new_op(&mut self, op: Op) -> VarId {
         let key = op_key(&op);
         if let Some(v) = self.lookup(&key) {
             return v;

@@ -1,0 +1,10 @@
+//! Unit and property tests of the pipeline's stages, run without compiling any Rust.
+
+mod check;
+mod golden;
+mod lowering;
+mod no_panic;
+mod properties;
+mod random_program;
+mod rules_table;
+mod simplification;

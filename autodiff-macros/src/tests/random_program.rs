@@ -1,0 +1,255 @@
+//! Random IR programs: straight-line float code, branches on comparisons of
+//! differentiated values, integer arithmetic and casts, selects and kinks — everything
+//! the lowering produces for scalar functions.
+
+use crate::ir::{BinOp, Block, CmpOp, Function, MathFn, Op, Param, Stmt, Ty, VarId};
+
+/// A small deterministic generator (xorshift), seeded by proptest.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    pub fn float(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+}
+
+/// The number of float and integer parameters of a generated program.
+pub struct Shape {
+    pub floats: usize,
+    pub ints: usize,
+}
+
+struct Gen<'r> {
+    rng: &'r mut Rng,
+    func: Function,
+}
+
+/// A random function of 1–3 float parameters (all differentiated) and one integer.
+pub fn random_function(rng: &mut Rng) -> (Function, Shape) {
+    let mut g = Gen {
+        rng,
+        func: Function::default(),
+    };
+    let nf = 1 + g.rng.below(3);
+    let mut floats = Vec::new();
+    for i in 0..nf {
+        let v = g.func.new_var(Ty::Float, format!("x{i}"), true);
+        g.func.params.push(Param { var: v, wrt: true });
+        floats.push(v);
+    }
+    let n = g.func.new_var(Ty::Int(Some("i64".into())), "n", true);
+    g.func.params.push(Param { var: n, wrt: false });
+    let mut stmts = Vec::new();
+    let len = 3 + g.rng.below(8);
+    let result = g.block_body(&mut stmts, &mut floats, &[n], len, 0);
+    g.func.body = Block {
+        stmts,
+        results: vec![result],
+    };
+    (
+        g.func,
+        Shape {
+            floats: nf,
+            ints: 1,
+        },
+    )
+}
+
+impl Gen<'_> {
+    fn let_(&mut self, out: &mut Vec<Stmt>, ty: Ty, op: Op) -> VarId {
+        let v = self.func.new_var(ty, "t", false);
+        out.push(Stmt::Let(v, op));
+        v
+    }
+
+    fn lit(&mut self, out: &mut Vec<Stmt>, x: f64) -> VarId {
+        self.let_(out, Ty::Float, Op::Float(x))
+    }
+
+    fn pick(&mut self, vars: &[VarId]) -> VarId {
+        // Prefer recent values so programs are deep, not wide.
+        let n = vars.len();
+        if self.rng.chance(60) {
+            vars[n - 1 - self.rng.below(n.min(3))]
+        } else {
+            vars[self.rng.below(n)]
+        }
+    }
+
+    /// Appends `len` statements; returns a float value to yield.
+    fn block_body(
+        &mut self,
+        out: &mut Vec<Stmt>,
+        floats: &mut Vec<VarId>,
+        ints: &[VarId],
+        len: usize,
+        depth: usize,
+    ) -> VarId {
+        for _ in 0..len {
+            let choice = self.rng.below(100);
+            if choice < 12 && depth < 2 {
+                self.branch(out, floats, ints, depth);
+            } else if choice < 18 {
+                // integer arithmetic, cast into the float world (a constant there)
+                let n = ints[self.rng.below(ints.len())];
+                let k = 1 + self.rng.below(3) as i64;
+                let k = self.let_(out, Ty::Int(None), Op::Int(k));
+                let s = self.let_(out, Ty::Int(None), Op::Bin(BinOp::Add, n, k));
+                let c = self.let_(out, Ty::Float, Op::Cast(s, None));
+                let a = self.pick(floats);
+                let v = self.let_(out, Ty::Float, Op::Bin(BinOp::Mul, a, c));
+                floats.push(v);
+            } else if choice < 24 {
+                let a = self.pick(floats);
+                let b = self.pick(floats);
+                let cmp = [CmpOp::Lt, CmpOp::Gt, CmpOp::Le, CmpOp::Ge][self.rng.below(4)];
+                let c = self.let_(out, Ty::Bool, Op::Cmp(cmp, a, b));
+                let v = self.let_(out, Ty::Float, Op::Select(c, a, b));
+                floats.push(v);
+            } else {
+                let v = self.float_op(out, floats);
+                floats.push(v);
+            }
+        }
+        *floats.last().unwrap_or(&floats[0])
+    }
+
+    fn branch(
+        &mut self,
+        out: &mut Vec<Stmt>,
+        floats: &mut Vec<VarId>,
+        ints: &[VarId],
+        depth: usize,
+    ) {
+        let a = self.pick(floats);
+        let b = self.pick(floats);
+        let cond = if self.rng.chance(75) {
+            let cmp = [CmpOp::Lt, CmpOp::Gt, CmpOp::Le, CmpOp::Ge][self.rng.below(4)];
+            self.let_(out, Ty::Bool, Op::Cmp(cmp, a, b))
+        } else {
+            let n = ints[0];
+            let k = self.rng.below(3) as i64;
+            let zero = self.let_(out, Ty::Int(None), Op::Int(k));
+            self.let_(out, Ty::Bool, Op::Cmp(CmpOp::Gt, n, zero))
+        };
+        let n_outs = 1 + self.rng.below(2);
+        let mut blocks = Vec::new();
+        for _ in 0..2 {
+            let mut stmts = Vec::new();
+            let mut visible = floats.clone();
+            let len = self.rng.below(4);
+            self.block_body(&mut stmts, &mut visible, ints, len, depth + 1);
+            let results: Vec<VarId> = (0..n_outs).map(|_| self.pick(&visible)).collect();
+            blocks.push(Block { stmts, results });
+        }
+        let outs: Vec<VarId> = (0..n_outs)
+            .map(|_| self.func.new_var(Ty::Float, "t", false))
+            .collect();
+        floats.extend(outs.iter().copied());
+        let else_block = blocks.pop().unwrap_or_default();
+        let then_block = blocks.pop().unwrap_or_default();
+        out.push(Stmt::If {
+            cond,
+            then_block,
+            else_block,
+            outs,
+        });
+    }
+
+    /// One float operation, defined and smooth (except at documented kinks) on all reals.
+    fn float_op(&mut self, out: &mut Vec<Stmt>, floats: &[VarId]) -> VarId {
+        let a = self.pick(floats);
+        let b = self.pick(floats);
+        let math = |g: &mut Self, out: &mut Vec<Stmt>, f: MathFn, args: Vec<VarId>| {
+            g.let_(out, Ty::Float, Op::Math(f, args))
+        };
+        match self.rng.below(24) {
+            0 => self.let_(out, Ty::Float, Op::Bin(BinOp::Add, a, b)),
+            1 => self.let_(out, Ty::Float, Op::Bin(BinOp::Sub, a, b)),
+            2 | 3 => self.let_(out, Ty::Float, Op::Bin(BinOp::Mul, a, b)),
+            4 => {
+                // a / (1 + b²)
+                let sq = self.let_(out, Ty::Float, Op::Bin(BinOp::Mul, b, b));
+                let one = self.lit(out, 1.0);
+                let den = self.let_(out, Ty::Float, Op::Bin(BinOp::Add, one, sq));
+                self.let_(out, Ty::Float, Op::Bin(BinOp::Div, a, den))
+            }
+            5 => math(self, out, MathFn::Sin, vec![a]),
+            6 => math(self, out, MathFn::Cos, vec![a]),
+            7 => math(self, out, MathFn::Tanh, vec![a]),
+            8 => math(self, out, MathFn::Atan, vec![a]),
+            9 => {
+                let s = math(self, out, MathFn::Sin, vec![a]);
+                math(self, out, MathFn::Exp, vec![s])
+            }
+            10 => {
+                let sq = self.let_(out, Ty::Float, Op::Bin(BinOp::Mul, a, a));
+                math(self, out, MathFn::Ln1p, vec![sq])
+            }
+            11 => {
+                let one = self.lit(out, 1.0);
+                math(self, out, MathFn::Hypot, vec![a, one])
+            }
+            12 => {
+                let k = 2 + self.rng.below(2) as i64;
+                let k = self.let_(out, Ty::Int(Some("i32".into())), Op::Int(k));
+                let t = math(self, out, MathFn::Tanh, vec![a]);
+                math(self, out, MathFn::Powi, vec![t, k])
+            }
+            13 => {
+                let c = self.rng.float(-2.0, 2.0);
+                let c = self.lit(out, c);
+                math(self, out, MathFn::MulAdd, vec![a, c, b])
+            }
+            14 => math(self, out, MathFn::Max, vec![a, b]),
+            15 => math(self, out, MathFn::Min, vec![a, b]),
+            16 => math(self, out, MathFn::Abs, vec![a]),
+            17 => {
+                let sq = self.let_(out, Ty::Float, Op::Bin(BinOp::Mul, b, b));
+                let one = self.lit(out, 1.0);
+                let den = self.let_(out, Ty::Float, Op::Bin(BinOp::Add, one, sq));
+                math(self, out, MathFn::Atan2, vec![a, den])
+            }
+            18 => {
+                let sq = self.let_(out, Ty::Float, Op::Bin(BinOp::Mul, a, a));
+                let one = self.lit(out, 1.0);
+                let s = self.let_(out, Ty::Float, Op::Bin(BinOp::Add, one, sq));
+                let r = math(self, out, MathFn::Sqrt, vec![s]);
+                math(self, out, MathFn::Ln, vec![r])
+            }
+            19 => math(self, out, MathFn::Asinh, vec![a]),
+            20 => {
+                let t = math(self, out, MathFn::Tanh, vec![a]);
+                math(self, out, MathFn::Sinh, vec![t])
+            }
+            21 => {
+                let lo = self.lit(out, -0.5);
+                let hi = self.lit(out, 0.75);
+                math(self, out, MathFn::Clamp, vec![a, lo, hi])
+            }
+            22 => {
+                let c = self.rng.float(-3.0, 3.0);
+                let c = self.lit(out, c);
+                self.let_(out, Ty::Float, Op::Bin(BinOp::Mul, c, a))
+            }
+            _ => self.let_(out, Ty::Float, Op::Neg(a)),
+        }
+    }
+}
