@@ -1,0 +1,8 @@
+use autodiff::differentiable;
+
+#[differentiable(wrt())]
+fn product(x: f64, y: f64) -> f64 {
+    x * y
+}
+
+fn main() {}

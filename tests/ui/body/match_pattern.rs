@@ -1,0 +1,11 @@
+use autodiff::differentiable;
+
+#[differentiable]
+fn stepped(x: f64, n: i32) -> f64 {
+    match n {
+        k @ 1..=9 => x * k as f64,
+        _ => x,
+    }
+}
+
+fn main() {}

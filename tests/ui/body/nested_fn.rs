@@ -1,0 +1,11 @@
+use autodiff::differentiable;
+
+#[differentiable]
+fn sum_of_squares(x: f64, y: f64) -> f64 {
+    fn sq(t: f64) -> f64 {
+        t * t
+    }
+    sq(x) + sq(y)
+}
+
+fn main() {}

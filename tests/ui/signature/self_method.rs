@@ -1,0 +1,12 @@
+use autodiff::differentiable;
+
+struct Spring;
+
+impl Spring {
+    #[differentiable]
+    fn energy(&self, x: f64) -> f64 {
+        0.5 * x * x
+    }
+}
+
+fn main() {}
