@@ -76,8 +76,23 @@
 //! `tfp.math.minimize`.
 #![no_std]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
 pub use autodiff_macros::differentiable;
 pub use autodiff_runtime::*;
+
+/// Items the generated code uses. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "alloc")]
+    pub use alloc::vec::Vec;
+
+    /// `vec![value; len]`, for the gradients of slices and `Vec`s.
+    #[cfg(feature = "alloc")]
+    pub fn filled<T: Clone>(value: T, len: usize) -> Vec<T> {
+        alloc::vec![value; len]
+    }
+}

@@ -11,11 +11,29 @@ use syn::{Attribute, ItemFn};
 use crate::attr::Args;
 use crate::ctxt::Ctxt;
 use crate::diff;
-use crate::emit::{emit_body, names};
-use crate::ir::Function;
+use crate::emit::{FloatSpelling, emit_body, names};
+use crate::ir::{ArrayKind, Function, Ty};
 use crate::lower::lower_function;
-use crate::signature::{self, SignatureInfo};
+use crate::signature::{self, ParamKind, SignatureInfo, gradient_type};
 use crate::simplify::simplify;
+
+/// [`expand`], with a last line of defence: an internal failure of the macro becomes a
+/// compile error that keeps the user's function, never a panic.
+pub fn expand_guarded(args: TokenStream, item: TokenStream) -> TokenStream {
+    let fallback = item.clone();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| expand(args, item))) {
+        Ok(out) => out,
+        Err(_) => {
+            let mut out = fallback.clone();
+            let span = fallback
+                .into_iter()
+                .next()
+                .map_or_else(proc_macro2::Span::call_site, |t| t.span());
+            out.extend(syn::Error::new(span, "internal error in #[differentiable]: the macro could not differentiate this function (this is a bug in autodiff; please report it with the function's source)").to_compile_error());
+            out
+        }
+    }
+}
 
 /// Expands `#[differentiable(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -27,18 +45,31 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             Args::default()
         }
     };
-    let func: ItemFn = match syn::parse2(item.clone()) {
+    let mut func: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(e) => {
             let err = syn::Error::new(
                 e.span(),
-                "#[differentiable] applies to functions: `fn name(x: f64, …) -> f64 { … }`",
+                "#[differentiable] applies to functions with a body: `fn name(x: f64, …) -> f64 { … }`",
             );
             let mut out = item;
             out.extend(err.to_compile_error());
             return out;
         }
     };
+    if let Some(again) = func.attrs.iter().find(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "differentiable")
+    }) {
+        cx.error_spanned_by(
+            again,
+            "#[differentiable] is applied twice to this function; remove one",
+        );
+    }
+    // Using only the generated functions is using the function.
+    func.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
     let sig = signature::check(&cx, &func.sig, &args);
     let signature_ok = !cx.has_errors();
     let ir = lower_function(&cx, &sig, &func.block);
@@ -65,12 +96,37 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// Reverse mode, simplified; unsupported constructs become spanned errors.
+fn gradient_ir(ir: &Function, sig: &SignatureInfo) -> syn::Result<Function> {
+    match diff::reverse(ir) {
+        Ok(mut f) => {
+            simplify(&mut f, sig.float.width);
+            Ok(f)
+        }
+        Err(errors) => {
+            let mut all = errors
+                .into_iter()
+                .map(|(span, msg)| syn::Error::new(span, msg));
+            let mut first = all.next().unwrap_or_else(|| {
+                syn::Error::new(sig.ident.span(), "cannot differentiate this function")
+            });
+            for e in all {
+                first.combine(e);
+            }
+            Err(first)
+        }
+    }
+}
+
 /// The generated items for a function that lowered without errors.
 fn generate(func: &ItemFn, sig: &SignatureInfo, ir: &Function) -> syn::Result<TokenStream> {
     let width = sig.float.width;
     let float = &sig.float.ident;
-    let mut rev = diff::reverse(ir);
-    simplify(&mut rev, width);
+    let spelling = FloatSpelling {
+        ty: float.clone(),
+        generic: sig.float.generic,
+    };
+    let rev = gradient_ir(ir, sig)?;
 
     let mut grad_only = rev.clone();
     grad_only.body.results.remove(0);
@@ -78,21 +134,23 @@ fn generate(func: &ItemFn, sig: &SignatureInfo, ir: &Function) -> syn::Result<To
 
     let mut all_floats = ir.clone();
     for p in &mut all_floats.params {
-        p.wrt = all_floats.vars[p.var.0 as usize].ty.is_float();
+        p.wrt = all_floats.vars[p.var.0 as usize].ty.is_differentiable();
     }
-    let mut partials = diff::reverse(&all_floats);
-    simplify(&mut partials, width);
+    let partials = gradient_ir(&all_floats, sig)?;
 
-    let wrt_names: Vec<String> = sig.wrt_params().map(|p| format!("`{}`", p.ident)).collect();
+    let wrt: Vec<&signature::ParamInfo> = sig.wrt_params().collect();
+    let wrt_names: Vec<String> = wrt.iter().map(|p| format!("`{}`", p.ident)).collect();
     let fname = &sig.ident;
-    let grad_ty = gradient_type(float, sig.wrt_params().count());
-    let shape = gradient_shape(sig.wrt_params().count());
+    let grad_tys: Vec<TokenStream> = wrt.iter().map(|p| gradient_type(&p.kind, float)).collect();
+    let grad_ty = tuple_or_single(&grad_tys);
+    let shape = gradient_shape(wrt.len());
 
-    let (stmts, results) = emit_body(&grad_only, float);
+    let (stmts, results) = emit_body(&grad_only, &spelling, &[]);
     let grads = tuple_or_single(&results);
-    let grad_fn = item(
+    let mut out = item(
         func,
         &names::grad_fn(fname),
+        &[],
         quote!(#grad_ty),
         quote!({ #stmts #grads }),
         &format!(
@@ -101,48 +159,107 @@ fn generate(func: &ItemFn, sig: &SignatureInfo, ir: &Function) -> syn::Result<To
         ),
     );
 
-    let (stmts, results) = emit_body(&rev, float);
+    let (stmts, results) = emit_body(&rev, &spelling, &[]);
     let value = &results[0];
     let grads = tuple_or_single(&results[1..]);
-    let vg_fn = item(
+    out.extend(item(
         func,
         &names::value_and_grad_fn(fname),
+        &[],
         quote!((#float, #grad_ty)),
         quote!({ #stmts (#value, #grads) }),
         &format!(
             "The value of `{fname}` and its gradient with respect to {}, in one sweep: `(value, gradient)`, the gradient being {shape}.\n\nGenerated by `#[differentiable]`; the derivative code is shown below.",
             wrt_names.join(", ")
         ),
-    );
+    ));
 
-    let (stmts, results) = emit_body(&partials, float);
+    // The allocation-free form: slice and `Vec` gradients go into caller buffers.
+    let buffered: Vec<usize> = wrt
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_dynamic(&p.kind))
+        .map(|(k, _)| k)
+        .collect();
+    if !buffered.is_empty() {
+        let buffers: Vec<syn::Ident> = buffered
+            .iter()
+            .map(|k| quote::format_ident!("grad_{}", syn::ext::IdentExt::unraw(&wrt[*k].ident)))
+            .collect();
+        let overrides: Vec<(crate::ir::VarId, syn::Ident)> = buffered
+            .iter()
+            .zip(&buffers)
+            .map(|(k, b)| (rev.body.results[k + 1], b.clone()))
+            .collect();
+        let (stmts, results) = emit_body(&rev, &spelling, &overrides);
+        let value = &results[0];
+        let rest: Vec<TokenStream> = (0..wrt.len())
+            .filter(|k| !buffered.contains(k))
+            .map(|k| results[k + 1].clone())
+            .collect();
+        let rest_tys: Vec<TokenStream> = (0..wrt.len())
+            .filter(|k| !buffered.contains(k))
+            .map(|k| grad_tys[k].clone())
+            .collect();
+        let (ret, tail) = if rest.is_empty() {
+            (quote!(#float), quote!(#value))
+        } else {
+            let rt = tuple_or_single(&rest_tys);
+            let rv = tuple_or_single(&rest);
+            (quote!((#float, #rt)), quote!((#value, #rv)))
+        };
+        let extra: Vec<TokenStream> = buffers.iter().map(|b| quote!(#b: &mut [#float])).collect();
+        let names_list: Vec<String> = buffers.iter().map(|b| format!("`{b}`")).collect();
+        out.extend(item(
+            func,
+            &names::value_and_grad_into_fn(fname),
+            &extra,
+            ret,
+            quote!({ #stmts #tail }),
+            &format!(
+                "The value of `{fname}`, writing the gradient with respect to its slice parameters into {} (which must have their lengths) instead of allocating; returns the value{}.\n\nGenerated by `#[differentiable]`; the derivative code is shown below.",
+                names_list.join(", "),
+                if rest.is_empty() { "" } else { " and the gradient with respect to the other parameters" }
+            ),
+        ));
+    }
+
+    let (stmts, results) = emit_body(&partials, &spelling, &[]);
     let value = &results[0];
     let parts = &results[1..];
-    let n = parts.len();
-    let float_tys = std::iter::repeat_n(float, n);
-    let partials_fn = hidden_item(
+    let part_tys: Vec<TokenStream> = sig
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::Float | ParamKind::Array(..)))
+        .map(|p| gradient_type(&p.kind, float))
+        .collect();
+    out.extend(hidden_item(
         func,
         &names::partials_fn(fname),
-        quote!((#float, (#(#float_tys,)*))),
+        quote!((#float, (#(#part_tys,)*))),
         quote!({ #stmts (#value, (#(#parts,)*)) }),
-    );
-    Ok(quote!(#grad_fn #vg_fn #partials_fn))
+    ));
+    Ok(out)
 }
 
-fn gradient_type(float: &syn::Ident, n: usize) -> TokenStream {
-    if n == 1 {
-        quote!(#float)
-    } else {
-        let tys = std::iter::repeat_n(float, n);
-        quote!((#(#tys),*))
-    }
+fn is_dynamic(kind: &ParamKind) -> bool {
+    matches!(
+        kind,
+        ParamKind::Array(
+            Ty::Array {
+                kind: ArrayKind::Dynamic,
+                ..
+            },
+            _
+        )
+    )
 }
 
 fn gradient_shape(n: usize) -> &'static str {
     if n == 1 {
-        "one float"
+        "shaped like the parameter"
     } else {
-        "a tuple with one float per parameter, in signature order"
+        "a tuple with one gradient per parameter, in signature order, each shaped like its parameter"
     }
 }
 
@@ -186,21 +303,25 @@ fn params(func: &ItemFn) -> Vec<TokenStream> {
 fn item(
     func: &ItemFn,
     name: &syn::Ident,
+    extra: &[TokenStream],
     ret: TokenStream,
     body: TokenStream,
     doc: &str,
 ) -> TokenStream {
     let vis = &func.vis;
     let attrs = copied_attrs(func);
-    let params = params(func);
-    let bare = quote!(fn #name(#(#params),*) -> #ret #body);
+    let mut params = params(func);
+    params.extend(extra.iter().cloned());
+    let generics = &func.sig.generics;
+    let where_clause = &generics.where_clause;
+    let bare = quote!(fn #name #generics (#(#params),*) -> #ret #where_clause #body);
     let source = pretty(&bare);
     let doc = format!("{doc}\n\n```text\n{source}```");
     quote! {
         #(#attrs)*
         #[doc = #doc]
         #[inline]
-        #[allow(clippy::all, clippy::pedantic, unused_parens, unused_variables, unused_mut)]
+        #[allow(clippy::all, clippy::pedantic, unused_parens, unused_variables, unused_mut, unused_assignments, dead_code)]
         #vis #bare
     }
 }
@@ -215,12 +336,14 @@ fn hidden_item(
     let vis = &func.vis;
     let attrs = copied_attrs(func);
     let params = params(func);
+    let generics = &func.sig.generics;
+    let where_clause = &generics.where_clause;
     quote! {
         #(#attrs)*
         #[doc(hidden)]
         #[inline]
-        #[allow(clippy::all, clippy::pedantic, unused_parens, unused_variables, unused_mut, non_snake_case)]
-        #vis fn #name(#(#params),*) -> #ret #body
+        #[allow(clippy::all, clippy::pedantic, unused_parens, unused_variables, unused_mut, unused_assignments, non_snake_case, dead_code)]
+        #vis fn #name #generics (#(#params),*) -> #ret #where_clause #body
     }
 }
 
@@ -236,26 +359,35 @@ pub fn pretty(tokens: &TokenStream) -> String {
 /// the only errors are the real ones.
 fn stubs(func: &ItemFn, sig: &SignatureInfo) -> TokenStream {
     let float = &sig.float.ident;
-    let n = sig.wrt_params().count().max(1);
-    let grad_ty = gradient_type(float, n);
-    let all = sig
+    let grad_tys: Vec<TokenStream> = sig
+        .wrt_params()
+        .map(|p| gradient_type(&p.kind, float))
+        .collect();
+    let grad_ty = if grad_tys.is_empty() {
+        quote!(#float)
+    } else {
+        tuple_or_single(&grad_tys)
+    };
+    let part_tys: Vec<TokenStream> = sig
         .params
         .iter()
-        .filter(|p| p.kind == signature::ParamKind::Float)
-        .count();
-    let float_tys = std::iter::repeat_n(float, all);
+        .filter(|p| matches!(p.kind, ParamKind::Float | ParamKind::Array(..)))
+        .map(|p| gradient_type(&p.kind, float))
+        .collect();
     let vis = &func.vis;
     let params = params(func);
+    let generics = &func.sig.generics;
+    let where_clause = &generics.where_clause;
     let fname = &sig.ident;
     let (g, vg, p) = (
         names::grad_fn(fname),
         names::value_and_grad_fn(fname),
         names::partials_fn(fname),
     );
-    let attrs = quote!(#[allow(unused_variables, clippy::all)] #[doc(hidden)]);
+    let attrs = quote!(#[allow(unused_variables, dead_code, clippy::all)] #[doc(hidden)]);
     quote! {
-        #attrs #vis fn #g(#(#params),*) -> #grad_ty { ::core::unimplemented!() }
-        #attrs #vis fn #vg(#(#params),*) -> (#float, #grad_ty) { ::core::unimplemented!() }
-        #attrs #vis fn #p(#(#params),*) -> (#float, (#(#float_tys,)*)) { ::core::unimplemented!() }
+        #attrs #vis fn #g #generics (#(#params),*) -> #grad_ty #where_clause { ::core::unimplemented!() }
+        #attrs #vis fn #vg #generics (#(#params),*) -> (#float, #grad_ty) #where_clause { ::core::unimplemented!() }
+        #attrs #vis fn #p #generics (#(#params),*) -> (#float, (#(#part_tys,)*)) #where_clause { ::core::unimplemented!() }
     }
 }

@@ -24,7 +24,7 @@ use proc_macro::TokenStream;
 /// See the `autodiff` crate for the full documentation.
 #[proc_macro_attribute]
 pub fn differentiable(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(args.into(), item.into()).into()
+    expand::expand_guarded(args.into(), item.into()).into()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use super::activity::active_vars;
 use super::{derived_var, rules};
 use crate::ir::build::{Builder, constants};
-use crate::ir::{Block, Function, Op, Param, Stmt, Ty, VarId};
+use crate::ir::{Block, Carried, Function, Loop, Op, Param, Save, Stmt, Ty, VarId};
 
 /// Differentiates `input` in forward mode. Fails on what forward mode cannot do: second
 /// derivatives through calls to other functions.
@@ -29,7 +29,17 @@ pub fn forward(input: &Function) -> Result<Function, String> {
     for p in &wrt {
         let t = derived_var(fwd.func, *p, "dot_");
         fwd.tangent.insert(*p, t);
-        tangent_params.push(Param { var: t, wrt: false });
+        let passing = fwd
+            .func
+            .params
+            .iter()
+            .find(|q| q.var == *p)
+            .map_or(crate::ir::Passing::Value, |q| q.passing);
+        tangent_params.push(Param {
+            var: t,
+            wrt: false,
+            passing,
+        });
     }
     let mut new_body = fwd.block(&body)?;
     let value = body.results[0];
@@ -56,9 +66,22 @@ impl Forward<'_> {
         if let Some(t) = self.tangent.get(&v) {
             return *t;
         }
+        self.zero(out)
+    }
+
+    fn zero(&mut self, out: &mut Vec<Stmt>) -> VarId {
         let z = self.func.new_var(Ty::Float, "t", false);
         out.push(Stmt::Let(z, Op::Float(0.0)));
         z
+    }
+
+    /// A tangent value for `v`, shaped like it.
+    fn new_tangent(&mut self, v: VarId) -> VarId {
+        let t = derived_var(self.func, v, "dot_");
+        let ty = self.func.ty(v).clone();
+        self.func.vars[t.0 as usize].ty = ty;
+        self.tangent.insert(v, t);
+        t
     }
 
     fn block(&mut self, block: &Block) -> Result<Block, String> {
@@ -74,6 +97,13 @@ impl Forward<'_> {
 
     fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<Stmt>) -> Result<(), String> {
         match stmt {
+            Stmt::Let(v, Op::Index(a, idx)) => {
+                out.push(stmt.clone());
+                if let (true, Some(ta)) = (self.active.contains(v), self.tangent.get(a).copied()) {
+                    let t = self.new_tangent(*v);
+                    out.push(Stmt::Let(t, Op::Index(ta, idx.clone())));
+                }
+            }
             Stmt::Let(v, op) => {
                 out.push(stmt.clone());
                 if !self.active.contains(v) {
@@ -177,12 +207,11 @@ impl Forward<'_> {
                     outs: new_outs,
                 });
             }
-            Stmt::DeclAcc(acc) => {
+            Stmt::DeclAcc(acc, like) => {
                 out.push(stmt.clone());
                 if self.active.contains(acc) {
-                    let t = derived_var(self.func, *acc, "dot_");
-                    out.push(Stmt::DeclAcc(t));
-                    self.tangent.insert(*acc, t);
+                    let t = self.new_tangent(*acc);
+                    out.push(Stmt::DeclAcc(t, *like));
                 }
             }
             Stmt::AddAcc(acc, v) => {
@@ -191,7 +220,92 @@ impl Forward<'_> {
                     out.push(Stmt::AddAcc(*ta, *tv));
                 }
             }
+            Stmt::SetAcc(acc, v) => {
+                out.push(stmt.clone());
+                if let Some(ta) = self.tangent.get(acc).copied() {
+                    let tv = self.tangent_or_zero(*v, out);
+                    out.push(Stmt::SetAcc(ta, tv));
+                }
+            }
+            Stmt::AddAt(acc, idx, v) => {
+                out.push(stmt.clone());
+                if let (Some(ta), Some(tv)) = (self.tangent.get(acc), self.tangent.get(v)) {
+                    out.push(Stmt::AddAt(*ta, idx.clone(), *tv));
+                }
+            }
+            Stmt::DeclArray { array, len, .. } => {
+                out.push(stmt.clone());
+                if self.active.contains(array) {
+                    let z = self.zero(out);
+                    let t = self.new_tangent(*array);
+                    out.push(Stmt::DeclArray {
+                        array: t,
+                        fill: z,
+                        len: *len,
+                    });
+                }
+            }
+            Stmt::Store(a, idx, v) => {
+                out.push(stmt.clone());
+                if let Some(ta) = self.tangent.get(a).copied() {
+                    let tv = self.tangent_or_zero(*v, out);
+                    out.push(Stmt::Store(ta, idx.clone(), tv));
+                }
+            }
+            Stmt::Loop(l) => self.forward_loop(l, out)?,
         }
+        Ok(())
+    }
+
+    fn forward_loop(&mut self, l: &Loop, out: &mut Vec<Stmt>) -> Result<(), String> {
+        let mut carried = l.carried.clone();
+        for c in &l.carried {
+            if !self.active.contains(&c.inner) {
+                continue;
+            }
+            let init = self.tangent_or_zero(c.init, out);
+            let inner = self.new_tangent(c.inner);
+            let t_out = self.new_tangent(c.out);
+            carried.push(Carried {
+                init,
+                inner,
+                out: t_out,
+            });
+        }
+        let mut body = self.block(&l.body)?;
+        let mut next_tangents = Vec::new();
+        for (k, c) in l.carried.iter().enumerate() {
+            if self.active.contains(&c.inner) {
+                let t = self.tangent_or_zero(l.body.results[k], &mut body.stmts);
+                next_tangents.push(t);
+            }
+        }
+        let at = if l.exits {
+            body.results.len() - 1
+        } else {
+            body.results.len()
+        };
+        for (j, t) in next_tangents.into_iter().enumerate() {
+            body.results.insert(at + j, t);
+        }
+        let mut saves = l.saves.clone();
+        for s in &l.saves {
+            if let (Some(tt), Some(tv)) = (self.tangent.get(&s.tape), self.tangent.get(&s.value)) {
+                saves.push(Save {
+                    tape: *tt,
+                    value: *tv,
+                    index: s.index,
+                });
+            }
+        }
+        out.push(Stmt::Loop(Box::new(Loop {
+            range: l.range.clone(),
+            carried,
+            body,
+            exits: l.exits,
+            saves,
+            span: l.span,
+        })));
         Ok(())
     }
 }

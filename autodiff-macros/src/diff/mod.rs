@@ -22,6 +22,7 @@ pub(crate) fn zero_of(ty: &Ty) -> Op {
         Ty::Float | Ty::Opaque => Op::Float(0.0),
         Ty::Int(_) => Op::Int(0),
         Ty::Bool => Op::Bool(false),
+        Ty::Array { .. } => Op::Float(0.0),
     }
 }
 
@@ -34,5 +35,5 @@ pub(crate) fn derived_var(func: &mut Function, of: VarId, prefix: &str) -> VarId
     } else {
         crate::emit::names::temporary_name(of, &info.name)
     };
-    func.new_var(Ty::Float, format!("{prefix}{base}"), true)
+    func.new_var(info.ty, format!("{prefix}{base}"), true)
 }

@@ -25,6 +25,8 @@ pub fn partials(op: &Op, out: VarId, need: &[bool], b: &mut Builder) -> Vec<Opti
     let wanted = |i: usize| need.get(i).copied().unwrap_or(false);
     match op {
         Op::Float(_) | Op::Int(_) | Op::Bool(_) | Op::Named(_) | Op::Not(_) | Op::Cmp(..) => {}
+        // Element reads are scattered by the sweeps themselves; lengths are integers.
+        Op::Index(..) | Op::Len(..) => {}
         Op::Copy(_) => result[0] = Some(b.lit(1.0)),
         Op::Cast(_, None) => result[0] = Some(b.lit(1.0)),
         Op::Cast(_, Some(_)) => {}

@@ -29,6 +29,15 @@ impl Emitter<'_> {
     /// `v` as an operand: its name, or its inlined expression.
     pub(super) fn operand(&mut self, v: VarId) -> (TokenStream, Prec) {
         if let Some(op) = self.inlined.get(&v).cloned() {
+            // An integer literal of a known type keeps it (`0usize`), for inference.
+            if let (Op::Int(i), crate::ir::Ty::Int(Some(t))) = (&op, self.func().ty(v)) {
+                if *i >= 0 {
+                    let text = format!("{i}{t}");
+                    if let Ok(ts) = text.parse::<TokenStream>() {
+                        return (ts, Prec::Atom);
+                    }
+                }
+            }
             return self.op_expr(&op);
         }
         let id = self.names.of(v);
@@ -44,8 +53,8 @@ impl Emitter<'_> {
     /// `v` as a method receiver: literals get the float suffix (`2.0_f64.ln()`).
     fn receiver(&mut self, v: VarId) -> TokenStream {
         if let Some(Op::Float(x)) = self.inlined.get(&v) {
-            if x.is_finite() && *x >= 0.0 {
-                let text = format!("{}_{}", Literal::f64_unsuffixed(*x), self.float);
+            if x.is_finite() && *x >= 0.0 && !self.float.generic {
+                let text = format!("{}_{}", Literal::f64_unsuffixed(*x), self.float.ty);
                 if let Ok(ts) = text.parse::<TokenStream>() {
                     return ts;
                 }
@@ -56,8 +65,10 @@ impl Emitter<'_> {
 
     /// Renders an operation.
     pub(super) fn op_expr(&mut self, op: &Op) -> (TokenStream, Prec) {
-        let float = self.float.clone();
+        let spelling = self.float.clone();
+        let float = spelling.ty.clone();
         match op {
+            Op::Float(x) if spelling.generic => generic_literal(*x, &float),
             Op::Float(x) => float_literal(*x, &float),
             Op::Int(i) => {
                 let lit = Literal::i64_unsuffixed(*i);
@@ -108,6 +119,13 @@ impl Emitter<'_> {
                 let rest: Vec<TokenStream> = args[1..].iter().map(|a| self.operand(*a).0).collect();
                 (quote!(#recv.#method(#(#rest),*)), Prec::Atom)
             }
+            Op::Cast(a, None) if spelling.generic => {
+                let a = self.operand(*a).0;
+                (
+                    quote!(<#float as ::num_traits::NumCast>::from(#a).unwrap()),
+                    Prec::Atom,
+                )
+            }
             Op::Cast(a, target) => {
                 let a = self.operand_at(*a, Prec::Unary);
                 let ty: TokenStream = match target {
@@ -115,6 +133,16 @@ impl Emitter<'_> {
                     Some(t) => t.parse().unwrap_or_default(),
                 };
                 (quote!(#a as #ty), Prec::Cast)
+            }
+            Op::Index(a, idx) => {
+                let base = self.operand_at(*a, Prec::Atom);
+                let idx: Vec<TokenStream> = idx.iter().map(|i| self.operand(*i).0).collect();
+                (quote!(#base #([#idx])*), Prec::Atom)
+            }
+            Op::Len(a, idx) => {
+                let base = self.operand_at(*a, Prec::Atom);
+                let idx: Vec<TokenStream> = idx.iter().map(|i| self.operand(*i).0).collect();
+                (quote!(#base #([#idx])*.len()), Prec::Atom)
             }
             Op::Select(c, a, b) => {
                 let c = self.operand(*c).0;
@@ -124,6 +152,32 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// A literal of a generic float type `T: num_traits::Float`.
+fn generic_literal(x: f64, float: &syn::Ident) -> (TokenStream, Prec) {
+    if x.is_nan() {
+        return (quote!(<#float as ::num_traits::Float>::nan()), Prec::Atom);
+    }
+    if x.is_infinite() {
+        let f = if x > 0.0 {
+            quote!(infinity)
+        } else {
+            quote!(neg_infinity)
+        };
+        return (quote!(<#float as ::num_traits::Float>::#f()), Prec::Atom);
+    }
+    if x == 0.0 && !x.is_sign_negative() {
+        return (quote!(<#float as ::num_traits::Zero>::zero()), Prec::Atom);
+    }
+    if x == 1.0 {
+        return (quote!(<#float as ::num_traits::One>::one()), Prec::Atom);
+    }
+    let lit = Literal::f64_suffixed(x);
+    (
+        quote!(<#float as ::num_traits::NumCast>::from(#lit).unwrap()),
+        Prec::Atom,
+    )
 }
 
 /// A float literal, or the float type's constant for infinities and NaN.

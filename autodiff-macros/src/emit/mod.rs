@@ -2,9 +2,11 @@
 //!
 //! Each `let` becomes a Rust `let` under the user's variable name (temporaries are `t<n>`,
 //! adjoints `d_<name>`); constants and temporaries used once in the same block are written
-//! inline, so the derivative reads like one written by hand.
+//! inline, so the derivative reads like one written by hand. Loops become `for`/`loop`
+//! with `let mut` carried variables.
 
 mod expr;
+mod loops;
 pub mod names;
 
 use std::collections::{HashMap, HashSet};
@@ -13,22 +15,40 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
-use crate::ir::visit::count_uses;
-use crate::ir::{Block, Callee, Function, Op, Stmt, Ty, VarId};
+use crate::ir::visit::{count_uses, direct_uses, nested_blocks};
+use crate::ir::{ArrayKind, Block, Callee, Function, Op, Stmt, Ty, VarId};
 use names::Names;
 
-/// Emits `func`'s body: its statements and one expression per result.
-pub fn emit_body(func: &Function, float: &Ident) -> (TokenStream, Vec<TokenStream>) {
+/// How the emitted code spells things that depend on the function's float type.
+#[derive(Clone)]
+pub struct FloatSpelling {
+    /// The float type (`f64`, `f32`, or a type parameter `T`).
+    pub ty: Ident,
+    /// Whether it is a type parameter (literals then go through `num_traits`).
+    pub generic: bool,
+}
+
+/// Emits `func`'s body: its statements and one expression per result. The accumulators in
+/// `buffers` are the caller's slices of those names instead of new arrays.
+pub fn emit_body(
+    func: &Function,
+    float: &FloatSpelling,
+    buffers: &[(VarId, Ident)],
+) -> (TokenStream, Vec<TokenStream>) {
     let mut counts = HashMap::new();
     count_uses(&func.body, &mut counts);
-    let mut adds = HashMap::new();
-    count_adds(&func.body, &mut adds);
+    let mut writes = HashMap::new();
+    count_writes(&func.body, &mut writes);
+    let mut mutable = HashSet::new();
+    collect_mutable(&func.body, &mut mutable);
     let mut e = Emitter {
         names: Names::new(func),
         float: float.clone(),
         inlined: HashMap::new(),
         counts,
-        adds,
+        writes,
+        mutable,
+        buffers: buffers.iter().cloned().collect(),
     };
     e.choose_inlined(&func.body);
     let stmts = e.stmts(&func.body.stmts);
@@ -39,76 +59,81 @@ pub fn emit_body(func: &Function, float: &Ident) -> (TokenStream, Vec<TokenStrea
 /// Emits one function's statements and results.
 pub struct Emitter<'f> {
     names: Names<'f>,
-    float: Ident,
+    float: FloatSpelling,
     /// Values written inline at their use instead of bound by a `let`.
     inlined: HashMap<VarId, Op>,
     /// How many times each value is read.
     counts: HashMap<VarId, usize>,
-    /// How many `+=` each accumulator receives.
-    adds: HashMap<VarId, usize>,
+    /// How many writes each accumulator receives.
+    writes: HashMap<VarId, usize>,
+    /// Local arrays, accumulators and tapes.
+    mutable: HashSet<VarId>,
+    /// Accumulators that are caller buffers.
+    buffers: HashMap<VarId, Ident>,
 }
 
-fn count_adds(block: &Block, adds: &mut HashMap<VarId, usize>) {
+fn count_writes(block: &Block, writes: &mut HashMap<VarId, usize>) {
     for stmt in &block.stmts {
         match stmt {
-            Stmt::AddAcc(a, _) => *adds.entry(*a).or_default() += 1,
-            Stmt::If {
-                then_block,
-                else_block,
-                ..
-            } => {
-                count_adds(then_block, adds);
-                count_adds(else_block, adds);
+            Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..) => {
+                *writes.entry(*a).or_default() += 1
             }
-            _ => {}
+            other => {
+                if let Stmt::Loop(l) = other {
+                    for s in &l.saves {
+                        *writes.entry(s.tape).or_default() += 2;
+                    }
+                }
+                for b in nested_blocks(other) {
+                    count_writes(b, writes);
+                }
+            }
+        }
+    }
+}
+
+fn collect_mutable(block: &Block, out: &mut HashSet<VarId>) {
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => {
+                out.insert(*a);
+            }
+            other => {
+                for b in nested_blocks(other) {
+                    collect_mutable(b, out);
+                }
+            }
         }
     }
 }
 
 impl Emitter<'_> {
     /// Constants are always inlined; a temporary read once, by a later statement of the
-    /// same block (not inside a branch), is inlined into that statement.
+    /// same block (not inside a branch or loop), is inlined into that statement.
     fn choose_inlined(&mut self, block: &Block) {
         let mut direct: HashSet<VarId> = HashSet::new();
         for stmt in &block.stmts {
-            match stmt {
-                Stmt::Let(_, op) => direct.extend(op.args()),
-                Stmt::Call { args, .. } => direct.extend(args.iter().copied()),
-                Stmt::AddAcc(_, v) => {
-                    direct.insert(*v);
-                }
-                Stmt::If {
-                    cond,
-                    then_block,
-                    else_block,
-                    ..
-                } => {
-                    direct.insert(*cond);
-                    self.choose_inlined(then_block);
-                    self.choose_inlined(else_block);
-                }
-                Stmt::DeclAcc(_) => {}
+            direct.extend(direct_uses(stmt));
+            for b in nested_blocks(stmt) {
+                self.choose_inlined(b);
             }
         }
         direct.extend(block.results.iter().copied());
         for stmt in &block.stmts {
             if let Stmt::Let(v, op) = stmt {
                 let once = self.counts.get(v).copied().unwrap_or(0) == 1;
-                let temp = !self.names_info_user_named(*v);
-                let cheap_constant = op.is_constant();
+                let temp = !self.func().info(*v).user_named;
+                let constant = op.is_constant();
                 let select = matches!(op, Op::Select(..));
-                if cheap_constant || (once && temp && !select && direct.contains(v)) {
+                let reads_mutable = matches!(op, Op::Index(a, _) if self.mutable.contains(a));
+                if constant || (once && temp && !select && !reads_mutable && direct.contains(v)) {
                     self.inlined.insert(*v, op.clone());
                 }
             }
         }
     }
 
-    fn names_info_user_named(&self, v: VarId) -> bool {
-        self.names_func().info(v).user_named
-    }
-
-    fn names_func(&self) -> &Function {
+    fn func(&self) -> &Function {
         self.names.func()
     }
 
@@ -125,8 +150,8 @@ impl Emitter<'_> {
                             .args()
                             .iter()
                             .all(|a| self.inlined.get(a).is_some_and(Op::is_constant));
-                        if literal_only && self.names_func().ty(*v) == &Ty::Float {
-                            let f = &self.float;
+                        if literal_only && self.func().ty(*v) == &Ty::Float {
+                            let f = &self.float.ty;
                             out.extend(quote!(let #id: #f = #ts;));
                         } else {
                             out.extend(quote!(let #id = #ts;));
@@ -145,41 +170,165 @@ impl Emitter<'_> {
                     value,
                     partials,
                 } => out.extend(self.call(callee, args, *value, partials)),
-                Stmt::DeclAcc(acc) => {
+                Stmt::DeclAcc(acc, Some(like)) if self.buffers.contains_key(acc) => {
                     let id = self.names.of(*acc);
-                    let adds = self.adds.get(acc).copied().unwrap_or(0);
-                    if let Some(Stmt::AddAcc(a, v)) = stmts.get(i + 1) {
-                        if a == acc {
-                            let (init, _) = self.operand(*v);
-                            out.extend(if adds > 1 {
-                                quote!(let mut #id = #init;)
-                            } else {
-                                quote!(let #id = #init;)
-                            });
-                            i += 2;
-                            continue;
+                    let buffer = self.buffers[acc].clone();
+                    let like_id = self.names.of(*like);
+                    let zero = self.zero();
+                    let message = format!("`{buffer}` must have the length of `{like_id}`");
+                    out.extend(quote! {
+                        let #id: &mut [_] = #buffer;
+                        ::core::assert_eq!(#id.len(), #like_id.len(), #message);
+                        #id.fill(#zero);
+                    });
+                }
+                Stmt::DeclAcc(acc, like) => {
+                    let id = self.names.of(*acc);
+                    let writes = self.writes.get(acc).copied().unwrap_or(0);
+                    if like.is_none() && self.func().ty(*acc).is_float() {
+                        if let Some(Stmt::AddAcc(a, v)) = stmts.get(i + 1) {
+                            if a == acc {
+                                let (init, _) = self.operand(*v);
+                                out.extend(if writes > 1 {
+                                    quote!(let mut #id = #init;)
+                                } else {
+                                    quote!(let #id = #init;)
+                                });
+                                i += 2;
+                                continue;
+                            }
                         }
                     }
-                    let f = &self.float;
-                    out.extend(quote!(let mut #id: #f = 0.0;));
+                    let zero = self.zeros(*acc, *like);
+                    out.extend(quote!(let mut #id = #zero;));
                 }
                 Stmt::AddAcc(acc, v) => {
                     let id = self.names.of(*acc);
-                    match self.inlined.get(v).cloned() {
-                        Some(Op::Neg(inner)) => {
-                            let (val, _) = self.operand(inner);
-                            out.extend(quote!(#id -= #val;));
-                        }
-                        _ => {
-                            let (val, _) = self.operand(*v);
-                            out.extend(quote!(#id += #val;));
-                        }
-                    }
+                    out.extend(self.add_into(quote!(#id), *v));
                 }
+                Stmt::SetAcc(acc, v) => {
+                    let id = self.names.of(*acc);
+                    let (val, _) = self.operand(*v);
+                    out.extend(quote!(#id = #val;));
+                }
+                Stmt::DeclArray { array, fill, len } => {
+                    let id = self.names.of(*array);
+                    let (fill, _) = self.operand(*fill);
+                    let (len, _) = self.operand(*len);
+                    out.extend(quote!(let mut #id = [#fill; #len];));
+                }
+                Stmt::Store(a, idx, v) => {
+                    let place = self.place(*a, idx);
+                    let (val, _) = self.operand(*v);
+                    out.extend(quote!(#place = #val;));
+                }
+                Stmt::AddAt(a, idx, v) => {
+                    let place = self.place(*a, idx);
+                    out.extend(self.add_into(place, *v));
+                }
+                Stmt::Loop(l) => out.extend(self.loop_stmt(l)),
             }
             i += 1;
         }
         out
+    }
+
+    /// `place += v;`, or `place -= w;` when `v` is `-w`.
+    fn add_into(&mut self, place: TokenStream, v: VarId) -> TokenStream {
+        match self.inlined.get(&v).cloned() {
+            Some(Op::Neg(inner)) => {
+                let (val, _) = self.operand(inner);
+                quote!(#place -= #val;)
+            }
+            _ => {
+                let (val, _) = self.operand(v);
+                quote!(#place += #val;)
+            }
+        }
+    }
+
+    /// `a[i][j]`
+    fn place(&mut self, a: VarId, idx: &[VarId]) -> TokenStream {
+        let base = self.names.of(a);
+        let idx: Vec<TokenStream> = idx.iter().map(|i| self.operand(*i).0).collect();
+        quote!(#base #([#idx])*)
+    }
+
+    /// The zero of the float type.
+    pub(crate) fn zero(&self) -> TokenStream {
+        if self.float.generic {
+            let t = &self.float.ty;
+            quote!(<#t as ::num_traits::Zero>::zero())
+        } else {
+            quote!(0.0)
+        }
+    }
+
+    /// Zeros for a new accumulator or tape `acc`: a float, an array shaped like `like`, or
+    /// an empty or zero-filled tape.
+    fn zeros(&mut self, acc: VarId, like: Option<VarId>) -> TokenStream {
+        let ty = self.func().ty(acc).clone();
+        match (&ty, like) {
+            (Ty::Array { .. }, Some(like)) => self.zeros_shaped(&ty, like, &[]),
+            (
+                Ty::Array {
+                    elem,
+                    kind: ArrayKind::Fixed { len, .. },
+                },
+                None,
+            ) => {
+                let zero = self.scalar_zero(elem);
+                let len: TokenStream = len.parse().unwrap_or_default();
+                quote!([#zero; #len])
+            }
+            (
+                Ty::Array {
+                    kind: ArrayKind::Dynamic,
+                    ..
+                },
+                None,
+            ) => quote!(::autodiff::__private::Vec::new()),
+            (other, _) => self.scalar_zero(other),
+        }
+    }
+
+    fn scalar_zero(&self, ty: &Ty) -> TokenStream {
+        match ty {
+            Ty::Int(_) => quote!(0),
+            Ty::Bool => quote!(false),
+            _ => self.zero(),
+        }
+    }
+
+    /// Zeros shaped like `like[idx…]`, which has type `ty`.
+    fn zeros_shaped(&mut self, ty: &Ty, like: VarId, idx: &[usize]) -> TokenStream {
+        match ty {
+            Ty::Array {
+                elem,
+                kind: ArrayKind::Fixed { len, .. },
+            } => {
+                let mut deeper = idx.to_vec();
+                deeper.push(0);
+                let inner = self.zeros_shaped(elem, like, &deeper);
+                let len: TokenStream = len.parse().unwrap_or_default();
+                quote!([#inner; #len])
+            }
+            Ty::Array {
+                elem,
+                kind: ArrayKind::Dynamic,
+            } => {
+                let mut deeper = idx.to_vec();
+                deeper.push(0);
+                let inner = self.zeros_shaped(elem, like, &deeper);
+                let base = self.names.of(like);
+                let at: Vec<proc_macro2::Literal> = idx
+                    .iter()
+                    .map(|i| proc_macro2::Literal::usize_unsuffixed(*i))
+                    .collect();
+                quote!(::autodiff::__private::filled(#inner, #base #([#at])*.len()))
+            }
+            other => self.scalar_zero(other),
+        }
     }
 
     fn if_stmt(

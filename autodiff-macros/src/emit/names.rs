@@ -13,20 +13,40 @@ pub fn temporary_name(v: VarId, base: &str) -> String {
     format!("{base}{}", v.0)
 }
 
+/// An identifier for `name`, raw (`r#type`) if `name` is a keyword.
+pub fn ident(name: &str, span: Span) -> Ident {
+    if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, span)
+    } else {
+        Ident::new_raw(name, span)
+    }
+}
+
+fn derived(f: &Ident, prefix: &str, suffix: &str) -> Ident {
+    let base = syn::ext::IdentExt::unraw(f).to_string();
+    ident(&format!("{prefix}{base}{suffix}"), f.span())
+}
+
 /// The generated gradient function of `f`: `f_grad`.
 pub fn grad_fn(f: &Ident) -> Ident {
-    Ident::new(&format!("{f}_grad"), f.span())
+    derived(f, "", "_grad")
 }
 
 /// The generated value-and-gradient function of `f`: `f_value_and_grad`.
 pub fn value_and_grad_fn(f: &Ident) -> Ident {
-    Ident::new(&format!("{f}_value_and_grad"), f.span())
+    derived(f, "", "_value_and_grad")
+}
+
+/// The generated allocation-free value-and-gradient function of `f`, writing slice
+/// gradients into caller buffers: `f_value_and_grad_into`.
+pub fn value_and_grad_into_fn(f: &Ident) -> Ident {
+    derived(f, "", "_value_and_grad_into")
 }
 
 /// The hidden function other `#[differentiable]` functions call to differentiate through
 /// `f`: its value and its partial derivative with respect to every float parameter.
 pub fn partials_fn(f: &Ident) -> Ident {
-    Ident::new(&format!("__autodiff_partials_{f}"), f.span())
+    derived(f, "__autodiff_partials_", "")
 }
 
 /// Assigns each value a unique identifier, in the order definitions are emitted.
@@ -59,6 +79,11 @@ impl<'f> Names<'f> {
         self.func
     }
 
+    /// Makes `v` use `id` (a loop's result is its carried variable).
+    pub fn alias(&mut self, v: VarId, id: Ident) {
+        self.assigned.insert(v, id);
+    }
+
     /// The identifier of `v`, assigning one on first use.
     pub fn of(&mut self, v: VarId) -> Ident {
         if let Some(id) = self.assigned.get(&v) {
@@ -70,6 +95,7 @@ impl<'f> Names<'f> {
         } else {
             temporary_name(v, &info.name)
         };
+        let base = base.trim_start_matches("r#").to_string();
         let mut name = base.clone();
         let mut k = 1;
         while self.taken.contains(&name) || is_keyword(&name) {
@@ -77,7 +103,7 @@ impl<'f> Names<'f> {
             k += 1;
         }
         self.taken.insert(name.clone());
-        let id = Ident::new(&name, Span::call_site());
+        let id = ident(&name, Span::call_site());
         self.assigned.insert(v, id.clone());
         id
     }

@@ -1,10 +1,10 @@
 //! An interpreter for the IR: runs any function — original or differentiated — on
 //! concrete inputs. Property tests use it to check derivatives without compiling Rust.
 
-use super::{BinOp, Block, CmpOp, Function, MathFn, Op, Stmt, VarId};
+use super::{BinOp, Block, CmpOp, Function, Loop, MathFn, Op, Stmt, VarId};
 
 /// A runtime value.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     /// A float (computed in `f64`).
     F(f64),
@@ -12,14 +12,63 @@ pub enum Value {
     I(i64),
     /// A bool.
     B(bool),
+    /// An array (nested for arrays of arrays).
+    A(Vec<Value>),
 }
 
 impl Value {
     /// The float inside, or an error naming what was found.
-    pub fn float(self) -> Result<f64, String> {
+    pub fn float(&self) -> Result<f64, String> {
         match self {
-            Value::F(x) => Ok(x),
+            Value::F(x) => Ok(*x),
             other => Err(format!("expected a float, found {other:?}")),
+        }
+    }
+
+    fn int(&self) -> Result<i64, String> {
+        match self {
+            Value::I(i) => Ok(*i),
+            other => Err(format!("expected an integer, found {other:?}")),
+        }
+    }
+
+    fn boolean(&self) -> Result<bool, String> {
+        match self {
+            Value::B(b) => Ok(*b),
+            other => Err(format!("expected a bool, found {other:?}")),
+        }
+    }
+
+    /// The same shape with every float set to zero.
+    pub fn zeros_like(&self) -> Value {
+        match self {
+            Value::A(items) => Value::A(items.iter().map(Value::zeros_like).collect()),
+            _ => Value::F(0.0),
+        }
+    }
+
+    fn at(&self, idx: &[usize]) -> Result<&Value, String> {
+        match (self, idx.split_first()) {
+            (v, None) => Ok(v),
+            (Value::A(items), Some((i, rest))) => items
+                .get(*i)
+                .ok_or_else(|| format!("index {i} out of bounds (length {})", items.len()))?
+                .at(rest),
+            (other, Some(_)) => Err(format!("indexing {other:?}")),
+        }
+    }
+
+    fn at_mut(&mut self, idx: &[usize]) -> Result<&mut Value, String> {
+        match (self, idx.split_first()) {
+            (v, None) => Ok(v),
+            (Value::A(items), Some((i, rest))) => {
+                let len = items.len();
+                items
+                    .get_mut(*i)
+                    .ok_or_else(|| format!("index {i} out of bounds (length {len})"))?
+                    .at_mut(rest)
+            }
+            (other, Some(_)) => Err(format!("indexing {other:?}")),
         }
     }
 }
@@ -37,7 +86,7 @@ pub fn eval(func: &Function, args: &[Value]) -> Result<Vec<Value>, String> {
         vals: vec![None; func.vars.len()],
     };
     for (p, a) in func.params.iter().zip(args) {
-        env.set(p.var, *a);
+        env.set(p.var, a.clone());
     }
     env.block(&func.body)
 }
@@ -50,9 +99,25 @@ impl Env {
     fn get(&self, v: VarId) -> Result<Value, String> {
         self.vals
             .get(v.0 as usize)
-            .copied()
+            .cloned()
             .flatten()
             .ok_or_else(|| format!("value {v:?} read before it is defined"))
+    }
+
+    fn slot(&mut self, v: VarId) -> Result<&mut Value, String> {
+        self.vals
+            .get_mut(v.0 as usize)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| format!("value {v:?} written before it is defined"))
+    }
+
+    fn indices(&self, idx: &[VarId]) -> Result<Vec<usize>, String> {
+        idx.iter()
+            .map(|i| {
+                let i = self.get(*i)?.int()?;
+                usize::try_from(i).map_err(|_| format!("negative index {i}"))
+            })
+            .collect()
     }
 
     fn f(&self, v: VarId) -> Result<f64, String> {
@@ -97,11 +162,107 @@ impl Env {
                     callee.key().replace(' ', "")
                 ));
             }
-            Stmt::DeclAcc(v) => self.set(*v, Value::F(0.0)),
+            Stmt::DeclAcc(v, like) => {
+                let zero = match like {
+                    Some(l) => self.get(*l)?.zeros_like(),
+                    None => Value::F(0.0),
+                };
+                self.set(*v, zero);
+            }
             Stmt::AddAcc(acc, v) => {
                 let sum = self.f(*acc)? + self.f(*v)?;
                 self.set(*acc, Value::F(sum));
             }
+            Stmt::SetAcc(acc, v) => {
+                let x = self.get(*v)?;
+                self.set(*acc, x);
+            }
+            Stmt::DeclArray { array, fill, len } => {
+                let fill = self.get(*fill)?;
+                let len = usize::try_from(self.get(*len)?.int()?)
+                    .map_err(|_| "negative length".to_string())?;
+                self.set(*array, Value::A(vec![fill; len]));
+            }
+            Stmt::Store(a, idx, v) => {
+                let idx = self.indices(idx)?;
+                let x = self.get(*v)?;
+                *self.slot(*a)?.at_mut(&idx)? = x;
+            }
+            Stmt::AddAt(a, idx, v) => {
+                let idx = self.indices(idx)?;
+                let x = self.f(*v)?;
+                let cell = self.slot(*a)?.at_mut(&idx)?;
+                let sum = cell.float()? + x;
+                *cell = Value::F(sum);
+            }
+            Stmt::Loop(l) => self.run_loop(l)?,
+        }
+        Ok(())
+    }
+
+    fn run_loop(&mut self, l: &Loop) -> Result<(), String> {
+        for c in &l.carried {
+            let x = self.get(c.init)?;
+            self.set(c.inner, x);
+        }
+        let indices: Option<Vec<i64>> = match &l.range {
+            None => None,
+            Some(r) => {
+                let (a, b) = (self.get(r.start)?.int()?, self.get(r.end)?.int()?);
+                let mut values: Vec<i64> = if r.inclusive {
+                    (a..=b).collect()
+                } else {
+                    (a..b).collect()
+                };
+                if r.rev {
+                    values.reverse();
+                }
+                if let Some(s) = r.step {
+                    let s = usize::try_from(self.get(s)?.int()?)
+                        .map_err(|_| "negative step".to_string())?;
+                    if s == 0 {
+                        return Err("step_by(0)".into());
+                    }
+                    values = values.into_iter().step_by(s).collect();
+                }
+                Some(values)
+            }
+        };
+        let mut iteration = 0usize;
+        loop {
+            if let Some(values) = &indices {
+                let Some(i) = values.get(iteration) else {
+                    break;
+                };
+                if let Some(r) = &l.range {
+                    self.set(r.ind, Value::I(*i));
+                }
+            } else if iteration > 1_000_000 {
+                return Err("loop ran for more than a million iterations".into());
+            }
+            for s in &l.saves {
+                let idx = self.indices(&[s.index])?;
+                let x = self.get(s.value)?;
+                let tape = self.slot(s.tape)?;
+                if let Value::A(items) = tape {
+                    if items.len() <= idx[0] {
+                        items.resize(idx[0] + 1, Value::F(0.0));
+                    }
+                }
+                *tape.at_mut(&idx)? = x;
+            }
+            let results = self.block(&l.body)?;
+            for (c, r) in l.carried.iter().zip(&results) {
+                self.set(c.inner, r.clone());
+            }
+            iteration += 1;
+            if l.exits && !results.last().ok_or("loop without its flag")?.boolean()? {
+                break;
+            }
+        }
+        for c in &l.carried {
+            let x = self.get(c.inner)?;
+            self.set(c.out, x);
         }
         Ok(())
     }
@@ -118,12 +279,12 @@ impl Env {
             Op::Neg(a) => match self.get(*a)? {
                 Value::F(x) => Value::F(-x),
                 Value::I(i) => Value::I(-i),
-                Value::B(_) => return Err("negating a bool".into()),
+                Value::B(_) | Value::A(_) => return Err("negating a bool or an array".into()),
             },
             Op::Not(a) => match self.get(*a)? {
                 Value::B(b) => Value::B(!b),
                 Value::I(i) => Value::I(!i),
-                Value::F(_) => return Err("`!` on a float".into()),
+                Value::F(_) | Value::A(_) => return Err("`!` on a float or an array".into()),
             },
             Op::Bin(bop, a, b) => match (self.get(*a)?, self.get(*b)?) {
                 (Value::F(x), Value::F(y)) => Value::F(float_bin(*bop, x, y)),
@@ -144,12 +305,24 @@ impl Env {
                 (Value::I(i), Some(_)) => Value::I(i),
                 (Value::B(b), Some(_)) => Value::I(b as i64),
                 (Value::B(_), None) => return Err("casting a bool to a float".into()),
+                (Value::A(_), _) => return Err("casting an array".into()),
             },
             Op::Select(c, a, b) => match self.get(*c)? {
                 Value::B(true) => self.get(*a)?,
                 Value::B(false) => self.get(*b)?,
                 other => return Err(format!("select on {other:?}")),
             },
+            Op::Index(a, idx) => {
+                let idx = self.indices(idx)?;
+                self.get(*a)?.at(&idx)?.clone()
+            }
+            Op::Len(a, idx) => {
+                let idx = self.indices(idx)?;
+                match self.get(*a)?.at(&idx)? {
+                    Value::A(items) => Value::I(items.len() as i64),
+                    other => return Err(format!("len of {other:?}")),
+                }
+            }
         })
     }
 

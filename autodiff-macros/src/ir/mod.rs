@@ -10,6 +10,7 @@
 pub mod build;
 #[cfg_attr(not(test), allow(dead_code))]
 pub mod eval;
+pub mod fresh;
 mod op;
 pub mod visit;
 
@@ -33,12 +34,62 @@ pub enum Ty {
     /// A named constant whose type the macro cannot see (`SCALE`, `MAX_ITER`): never
     /// differentiated, emitted as written.
     Opaque,
+    /// An array, slice or `Vec` of `elem`.
+    Array {
+        /// The element type (a float, or a nested array).
+        elem: Box<Ty>,
+        /// What the array is, which decides its length and its gradient's type.
+        kind: ArrayKind,
+    },
+}
+
+/// How an array is held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArrayKind {
+    /// `[T; N]`, by value or `&[T; N]`; `len` is the length as written (`4`, `N`), and
+    /// its value when it is a literal.
+    Fixed {
+        /// The length expression as written.
+        len: String,
+        /// Its value, when it is an integer literal.
+        value: Option<usize>,
+    },
+    /// `&[T]` or `&Vec<T>`: the length is known at run time.
+    Dynamic,
+}
+
+/// How a parameter is passed, for emitting reads of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Passing {
+    /// By value (`x: f64`, `x: [f64; 3]`).
+    Value,
+    /// By shared reference (`x: &[f64]`, `x: &[f64; 3]`, `x: &Vec<f64>`).
+    Reference,
 }
 
 impl Ty {
-    /// Whether values of this type can carry a derivative.
+    /// Whether values of this type are floats.
     pub fn is_float(&self) -> bool {
         matches!(self, Ty::Float)
+    }
+
+    /// Whether values of this type can carry a derivative: floats and arrays of them.
+    pub fn is_differentiable(&self) -> bool {
+        match self {
+            Ty::Float => true,
+            Ty::Array { elem, .. } => elem.is_differentiable(),
+            _ => false,
+        }
+    }
+
+    /// The type after indexing `depth` times.
+    pub fn indexed(&self, depth: usize) -> Ty {
+        match (self, depth) {
+            (t, 0) => t.clone(),
+            (Ty::Array { elem, .. }, d) => elem.indexed(d - 1),
+            (Ty::Opaque, _) => Ty::Opaque,
+            (other, _) => other.clone(),
+        }
     }
 }
 
@@ -61,6 +112,8 @@ pub struct Param {
     pub var: VarId,
     /// Whether the gradient is taken with respect to it.
     pub wrt: bool,
+    /// How it is passed.
+    pub passing: Passing,
 }
 
 /// A function in IR form.
@@ -113,10 +166,104 @@ pub enum Stmt {
         /// One partial derivative per float argument, or empty when not needed.
         partials: Vec<VarId>,
     },
-    /// `let mut acc = 0.0;` — a float accumulator (an adjoint or a tangent sum).
-    DeclAcc(VarId),
+    /// `let mut acc = 0.0;` — a float accumulator (an adjoint or a tangent sum), or, for
+    /// an array-typed accumulator, an array of zeros shaped like the value given.
+    DeclAcc(VarId, Option<VarId>),
     /// `acc += value;`
     AddAcc(VarId, VarId),
+    /// `acc = value;` — hands a loop-carried adjoint to the previous iteration.
+    SetAcc(VarId, VarId),
+    /// `let mut array = [fill; len];` — a local array (mutable, outside SSA).
+    DeclArray {
+        /// The array.
+        array: VarId,
+        /// The value of every element.
+        fill: VarId,
+        /// The length (a constant integer).
+        len: VarId,
+    },
+    /// `array[i][j] = value;` on a local array or an array accumulator.
+    Store(VarId, Vec<VarId>, VarId),
+    /// `acc[i][j] += value;` on an array accumulator.
+    AddAt(VarId, Vec<VarId>, VarId),
+    /// A loop yielding its carried values (like MLIR's `scf.for` with `iter_args`).
+    Loop(Box<Loop>),
+}
+
+/// A loop: a counted range or an unbounded `loop`, with the values it carries from one
+/// iteration to the next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loop {
+    /// The counted range, or `None` for a loop that only ends by its exit flag.
+    pub range: Option<Range>,
+    /// The values carried across iterations.
+    pub carried: Vec<Carried>,
+    /// One iteration. Its results are the next value of each carried value, in order,
+    /// then (if `exits`) a `Bool` that is `false` to leave the loop after this iteration.
+    pub body: Block,
+    /// Whether the body's last result is the continue flag.
+    pub exits: bool,
+    /// A tape to save carried values into, one entry per iteration (reverse mode).
+    pub saves: Vec<Save>,
+    /// Where the loop is, for diagnostics.
+    pub span: Site,
+}
+
+/// A place in the user's code, for diagnostics; all sites compare equal, so it does not
+/// take part in comparing IR.
+#[derive(Clone, Copy)]
+pub struct Site(pub Span);
+
+impl PartialEq for Site {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Site")
+    }
+}
+
+/// A value saved at the start of every iteration, in a tape indexed by the iteration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Save {
+    /// The tape (an array accumulator of the value's type).
+    pub tape: VarId,
+    /// The value saved (the inner value of a carried value).
+    pub value: VarId,
+    /// The iteration index it is saved under (a carried counter's inner value).
+    pub index: VarId,
+}
+
+/// `for ind in start..end` (or `..=`, `.rev()`, `.step_by(step)`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Range {
+    /// The induction variable (an integer).
+    pub ind: VarId,
+    /// The first bound.
+    pub start: VarId,
+    /// The second bound.
+    pub end: VarId,
+    /// `a..=b`.
+    pub inclusive: bool,
+    /// `.rev()`: the values from the top down.
+    pub rev: bool,
+    /// `.step_by(step)` (applied after `.rev()`).
+    pub step: Option<VarId>,
+}
+
+/// A value carried across iterations: `init` before the loop, `inner` during an
+/// iteration, `out` after the loop.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Carried {
+    /// The value entering the first iteration.
+    pub init: VarId,
+    /// The value at the start of an iteration, inside the body.
+    pub inner: VarId,
+    /// The value after the last iteration.
+    pub out: VarId,
 }
 
 /// A call target: another `#[differentiable]` function.

@@ -120,6 +120,10 @@ pub enum Op {
     /// `if c { a } else { b }` on plain values (no statements): the form derivative rules
     /// use for piecewise partials.
     Select(VarId, VarId, VarId),
+    /// `array[i][j]…`: an element (or a row) of an array, slice, tape or accumulator.
+    Index(VarId, Vec<VarId>),
+    /// `array.len()` after indexing by `indices` (`w[i].len()`).
+    Len(VarId, Vec<VarId>),
 }
 
 impl Op {
@@ -131,6 +135,9 @@ impl Op {
             Op::Bin(_, a, b) | Op::Cmp(_, a, b) => vec![*a, *b],
             Op::Math(_, args) => args.clone(),
             Op::Select(c, a, b) => vec![*c, *a, *b],
+            Op::Index(a, idx) | Op::Len(a, idx) => {
+                std::iter::once(*a).chain(idx.iter().copied()).collect()
+            }
         }
     }
 
@@ -148,6 +155,10 @@ impl Op {
                 *c = f(*c);
                 *a = f(*a);
                 *b = f(*b);
+            }
+            Op::Index(a, idx) | Op::Len(a, idx) => {
+                *a = f(*a);
+                idx.iter_mut().for_each(|i| *i = f(*i));
             }
         }
     }

@@ -1,11 +1,11 @@
 //! Walking the IR: which values a statement defines and reads, and renaming them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::{Block, Stmt, VarId};
+use super::{Block, Loop, Stmt, VarId};
 
-/// The values `stmt` defines at its own level (not those defined inside its branches).
-/// An accumulator is defined by its `DeclAcc`.
+/// The values `stmt` defines at its own level (not those defined inside its branches or
+/// body). An accumulator or local array is defined by its declaration.
 pub fn defs(stmt: &Stmt) -> Vec<VarId> {
     match stmt {
         Stmt::Let(v, _) => vec![*v],
@@ -15,32 +15,86 @@ pub fn defs(stmt: &Stmt) -> Vec<VarId> {
         } => std::iter::once(*value)
             .chain(partials.iter().copied())
             .collect(),
-        Stmt::DeclAcc(v) => vec![*v],
-        Stmt::AddAcc(..) => vec![],
+        Stmt::DeclAcc(v, _) => vec![*v],
+        Stmt::DeclArray { array, .. } => vec![*array],
+        Stmt::Loop(l) => l.carried.iter().map(|c| c.out).collect(),
+        Stmt::AddAcc(..) | Stmt::SetAcc(..) | Stmt::Store(..) | Stmt::AddAt(..) => vec![],
     }
 }
 
-/// Every value `stmt` reads, including reads inside its branches of values defined outside
-/// them.
-pub fn uses(stmt: &Stmt) -> BTreeSet<VarId> {
-    let mut out = BTreeSet::new();
+/// The values a loop's body has bound on entry: the induction variable and the inner
+/// values of what it carries.
+pub fn loop_bound(l: &Loop) -> Vec<VarId> {
+    l.range
+        .iter()
+        .map(|r| r.ind)
+        .chain(l.carried.iter().map(|c| c.inner))
+        .collect()
+}
+
+/// The values `stmt` reads directly (not inside nested blocks). For a mutation, the
+/// mutated array or accumulator counts as read.
+pub fn direct_uses(stmt: &Stmt) -> Vec<VarId> {
     match stmt {
-        Stmt::Let(_, op) => out.extend(op.args()),
+        Stmt::Let(_, op) => op.args(),
+        Stmt::If { cond, .. } => vec![*cond],
+        Stmt::Call { args, .. } => args.clone(),
+        Stmt::DeclAcc(_, like) => like.iter().copied().collect(),
+        Stmt::AddAcc(acc, v) | Stmt::SetAcc(acc, v) => vec![*acc, *v],
+        Stmt::DeclArray { fill, len, .. } => vec![*fill, *len],
+        Stmt::Store(a, idx, v) | Stmt::AddAt(a, idx, v) => {
+            let mut out = vec![*a];
+            out.extend(idx.iter().copied());
+            out.push(*v);
+            out
+        }
+        Stmt::Loop(l) => {
+            let mut out: Vec<VarId> = l.carried.iter().map(|c| c.init).collect();
+            if let Some(r) = &l.range {
+                out.extend([r.start, r.end]);
+                out.extend(r.step);
+            }
+            out.extend(l.saves.iter().map(|s| s.tape));
+            out
+        }
+    }
+}
+
+/// The blocks nested in `stmt`.
+pub fn nested_blocks(stmt: &Stmt) -> Vec<&Block> {
+    match stmt {
         Stmt::If {
-            cond,
             then_block,
             else_block,
             ..
-        } => {
-            out.insert(*cond);
-            out.extend(free_vars(then_block));
-            out.extend(free_vars(else_block));
+        } => vec![then_block, else_block],
+        Stmt::Loop(l) => vec![&l.body],
+        _ => vec![],
+    }
+}
+
+/// Every value `stmt` reads, including reads inside its branches or body of values
+/// defined outside them.
+pub fn uses(stmt: &Stmt) -> BTreeSet<VarId> {
+    let mut out: BTreeSet<VarId> = direct_uses(stmt).into_iter().collect();
+    match stmt {
+        Stmt::Loop(l) => {
+            let bound: HashSet<VarId> = loop_bound(l).into_iter().collect();
+            out.extend(
+                free_vars(&l.body)
+                    .into_iter()
+                    .filter(|v| !bound.contains(v)),
+            );
+            for s in &l.saves {
+                if !bound.contains(&s.value) {
+                    out.insert(s.value);
+                }
+            }
         }
-        Stmt::Call { args, .. } => out.extend(args.iter().copied()),
-        Stmt::DeclAcc(_) => {}
-        Stmt::AddAcc(acc, v) => {
-            out.insert(*acc);
-            out.insert(*v);
+        other => {
+            for b in nested_blocks(other) {
+                out.extend(free_vars(b));
+            }
         }
     }
     out
@@ -66,7 +120,7 @@ pub fn free_vars(block: &Block) -> BTreeSet<VarId> {
     free
 }
 
-/// Replaces every read of a value in `map` (inside nested branches too). Definitions are
+/// Replaces every read of a value in `map` (inside nested blocks too). Definitions are
 /// left alone.
 pub fn rename_uses(block: &mut Block, map: &HashMap<VarId, VarId>) {
     let f = |v: VarId| *map.get(&v).unwrap_or(&v);
@@ -84,41 +138,55 @@ pub fn rename_uses(block: &mut Block, map: &HashMap<VarId, VarId>) {
                 rename_uses(else_block, map);
             }
             Stmt::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
-            Stmt::DeclAcc(_) => {}
-            Stmt::AddAcc(acc, v) => {
+            Stmt::DeclAcc(_, like) => *like = like.map(f),
+            Stmt::AddAcc(acc, v) | Stmt::SetAcc(acc, v) => {
                 *acc = f(*acc);
                 *v = f(*v);
+            }
+            Stmt::DeclArray { fill, len, .. } => {
+                *fill = f(*fill);
+                *len = f(*len);
+            }
+            Stmt::Store(a, idx, v) | Stmt::AddAt(a, idx, v) => {
+                *a = f(*a);
+                idx.iter_mut().for_each(|i| *i = f(*i));
+                *v = f(*v);
+            }
+            Stmt::Loop(l) => {
+                for c in &mut l.carried {
+                    c.init = f(c.init);
+                }
+                if let Some(r) = &mut l.range {
+                    r.start = f(r.start);
+                    r.end = f(r.end);
+                    r.step = r.step.map(f);
+                }
+                for s in &mut l.saves {
+                    s.tape = f(s.tape);
+                    s.value = f(s.value);
+                    s.index = f(s.index);
+                }
+                rename_uses(&mut l.body, map);
             }
         }
     }
     block.results.iter_mut().for_each(|r| *r = f(*r));
 }
 
-/// Counts the reads of each value in `block`, nested branches and results included.
+/// Counts the reads of each value in `block`, nested blocks and results included.
 pub fn count_uses(block: &Block, counts: &mut HashMap<VarId, usize>) {
     for stmt in &block.stmts {
-        match stmt {
-            Stmt::If {
-                cond,
-                then_block,
-                else_block,
-                ..
-            } => {
-                *counts.entry(*cond).or_default() += 1;
-                count_uses(then_block, counts);
-                count_uses(else_block, counts);
+        for a in direct_uses(stmt) {
+            *counts.entry(a).or_default() += 1;
+        }
+        if let Stmt::Loop(l) = stmt {
+            for s in &l.saves {
+                *counts.entry(s.value).or_default() += 1;
+                *counts.entry(s.index).or_default() += 1;
             }
-            other => {
-                let args: Vec<VarId> = match other {
-                    Stmt::Let(_, op) => op.args(),
-                    Stmt::Call { args, .. } => args.clone(),
-                    Stmt::AddAcc(acc, v) => vec![*acc, *v],
-                    _ => vec![],
-                };
-                for a in args {
-                    *counts.entry(a).or_default() += 1;
-                }
-            }
+        }
+        for b in nested_blocks(stmt) {
+            count_uses(b, counts);
         }
     }
     for r in &block.results {

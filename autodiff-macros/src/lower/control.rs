@@ -6,6 +6,7 @@
 //! so every path ends in one result and the IR needs no jumps.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Expr, Pat};
 
@@ -14,7 +15,7 @@ use crate::ir::{Block, CmpOp, Op, Stmt, Ty, VarId};
 
 /// What is left to lower on the current path.
 #[derive(Clone, Copy)]
-enum Work<'a> {
+pub(super) enum Work<'a> {
     /// A statement.
     Stmt(&'a syn::Stmt),
     /// An expression whose value is the function's result.
@@ -23,88 +24,138 @@ enum Work<'a> {
     Discard(&'a Expr),
     /// The end of a block: drop its scope.
     PopScope,
+    /// The end of a loop's body: go on with the next iteration.
+    LoopEnd,
 }
+
+/// The values a path ends with: the function's result, or a loop body's next carried
+/// values and its continue flag.
+pub(super) type Exit = Vec<VarId>;
 
 /// A branch of a conditional, lowered lazily so each sees the environment of its path.
 pub(super) type Branch<'s, 'c> =
     Box<dyn FnOnce(&mut Lowerer<'c>, &mut Vec<Stmt>) -> Option<VarId> + 's>;
 
+/// A branch that ends its path (with an [`Exit`]).
+pub(super) type ExitBranch<'s, 'c> =
+    Box<dyn FnOnce(&mut Lowerer<'c>, &mut Vec<Stmt>) -> Option<Exit> + 's>;
+
 impl<'c> Lowerer<'c> {
     /// Lowers a function body; returns the value it returns (on every path).
     pub(super) fn lower_body(&mut self, body: &syn::Block, out: &mut Vec<Stmt>) -> Option<VarId> {
         let work = block_work(body, true);
-        self.run(&work, out)
+        self.run(&work, out).and_then(|exit| exit.first().copied())
     }
 
-    fn run<'a>(&mut self, work: &[Work<'a>], out: &mut Vec<Stmt>) -> Option<VarId> {
+    /// Lowers the work of a path; returns the values it ends with.
+    pub(super) fn run<'a>(&mut self, work: &[Work<'a>], out: &mut Vec<Stmt>) -> Option<Exit> {
         for (i, item) in work.iter().enumerate() {
             let rest = &work[i + 1..];
             match *item {
                 Work::PopScope => {
                     self.scopes.pop();
                 }
+                Work::LoopEnd => return Some(self.loop_exit(true, out)),
                 Work::Stmt(syn::Stmt::Local(local)) => self.lower_local(local, out),
                 Work::Stmt(syn::Stmt::Item(item)) => self.cx.error_spanned_by(item, "items (`fn`, `struct`, `use`, …) inside a #[differentiable] function are not supported; move them outside the function"),
                 Work::Stmt(syn::Stmt::Macro(m)) => self.cx.error_spanned_by(&m.mac, macro_message(&m.mac)),
                 Work::Stmt(syn::Stmt::Expr(e, _)) | Work::Discard(e) => {
-                    if let Expr::Return(r) = e {
-                        return self.lower_return(r, out);
+                    if let Some(exit) = self.jump(e, out) {
+                        return Some(exit);
                     }
-                    if contains_return(e) {
+                    if contains_jump(e) {
                         return self.split(e, false, rest, out);
                     }
                     self.lower_expr(e, out);
                 }
                 Work::Result(e) => {
-                    if let Expr::Return(r) = e {
-                        return self.lower_return(r, out);
+                    if let Some(exit) = self.jump(e, out) {
+                        return Some(exit);
                     }
-                    if contains_return(e) {
+                    if contains_jump(e) {
                         return self.split(e, true, rest, out);
                     }
-                    return match self.lower_expr(e, out) {
-                        Some(v) => Some(v),
+                    let v = match self.lower_expr(e, out) {
+                        Some(v) => v,
                         None => {
                             self.cx.error_spanned_by(e, "expected the function's float result here, found an expression without a value");
-                            Some(self.poison(out))
+                            self.poison(out)
                         }
                     };
+                    return Some(vec![v]);
                 }
             }
         }
         None
     }
 
-    fn lower_return(&mut self, r: &syn::ExprReturn, out: &mut Vec<Stmt>) -> Option<VarId> {
-        match &r.expr {
-            Some(e) if !contains_return(e) => {
-                let v = self.lower_value(e, out);
-                Some(v)
+    /// `return`, `break` and `continue` end the current path.
+    fn jump(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> Option<Exit> {
+        match e {
+            Expr::Return(r) => {
+                if self.loop_ctx.is_some() {
+                    self.cx.error_spanned_by(r, "`return` inside a loop is not supported; `break` out of the loop (keeping the result in a variable) and return after it");
+                    let p = self.poison(out);
+                    return Some(self.loop_exit_with(p, out));
+                }
+                Some(vec![self.lower_return(r, out)])
             }
+            Expr::Break(b) => {
+                if b.label.is_some() || b.expr.is_some() {
+                    self.cx.error_spanned_by(b, "`break` with a label or a value is not supported; use a plain `break` and keep values in variables");
+                }
+                if self.loop_ctx.is_none() {
+                    self.cx.error_spanned_by(b, "`break` outside a loop");
+                    return None;
+                }
+                Some(self.loop_exit(false, out))
+            }
+            Expr::Continue(c) => {
+                if c.label.is_some() {
+                    self.cx.error_spanned_by(
+                        c,
+                        "`continue` with a label is not supported; use a plain `continue`",
+                    );
+                }
+                if self.loop_ctx.is_none() {
+                    self.cx.error_spanned_by(c, "`continue` outside a loop");
+                    return None;
+                }
+                Some(self.loop_exit(true, out))
+            }
+            _ => None,
+        }
+    }
+
+    fn lower_return(&mut self, r: &syn::ExprReturn, out: &mut Vec<Stmt>) -> VarId {
+        match &r.expr {
+            Some(e) if !contains_jump(e) => self.lower_value(e, out),
             Some(e) => {
-                self.cx
-                    .error_spanned_by(e, "nested `return` is not supported");
-                Some(self.poison(out))
+                self.cx.error_spanned_by(
+                    e,
+                    "a `return` inside the value of a `return` is not supported",
+                );
+                self.poison(out)
             }
             None => {
                 self.cx.error_spanned_by(
                     r,
                     "`return` without a value: a #[differentiable] function returns a float",
                 );
-                Some(self.poison(out))
+                self.poison(out)
             }
         }
     }
 
-    /// Lowers `e`, which contains a `return`, followed by `rest`: each branch of `e` is
-    /// lowered together with `rest`, and the result is the function's result.
+    /// Lowers `e`, which contains a `return`, `break` or `continue`, followed by `rest`:
+    /// each branch of `e` is lowered together with `rest`.
     fn split<'a>(
         &mut self,
         e: &'a Expr,
         is_result: bool,
         rest: &[Work<'a>],
         out: &mut Vec<Stmt>,
-    ) -> Option<VarId> {
+    ) -> Option<Exit> {
         let tail = |b: &'a syn::Block| -> Vec<Work<'a>> { block_work(b, is_result) };
         match e {
             Expr::If(i) => {
@@ -120,9 +171,12 @@ impl<'c> Lowerer<'c> {
                     });
                 }
                 else_work.extend_from_slice(rest);
-                let then_b: Branch<'_, 'c> =
-                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&then_work, o));
-                let else_b: Branch<'_, 'c> =
+                let then_b: ExitBranch<'_, 'c> =
+                    Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        l.scopes.push(Vec::new());
+                        l.run(&then_work, o)
+                    });
+                let else_b: ExitBranch<'_, 'c> =
                     Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| l.run(&else_work, o));
                 self.tail_branches(cond, then_b, else_b, e.span(), out)
             }
@@ -138,8 +192,13 @@ impl<'c> Lowerer<'c> {
             }
             Expr::Paren(p) => self.split(&p.expr, is_result, rest, out),
             other => {
-                self.cx.error_spanned_by(other, "`return` is supported only as a statement (`if c { return x; }`, inside `if`/`match`/blocks) or at the end of the function; restructure with `if`/`else`");
-                Some(self.poison(out))
+                self.cx.error_spanned_by(other, "`return`, `break` and `continue` are supported only as statements (`if c { return x; }`, inside `if`/`match`/blocks) or at the end of the function; restructure with `if`/`else`");
+                let p = self.poison(out);
+                Some(if self.loop_ctx.is_some() {
+                    self.loop_exit_with(p, out)
+                } else {
+                    vec![p]
+                })
             }
         }
     }
@@ -151,18 +210,19 @@ impl<'c> Lowerer<'c> {
         is_result: bool,
         rest: &[Work<'a>],
         out: &mut Vec<Stmt>,
-    ) -> Option<VarId> {
+    ) -> Option<Exit> {
         let Some((arm, others)) = arms.split_first() else {
             return self.run(rest, out);
         };
         let body_work = |arm: &'a syn::Arm| -> Vec<Work<'a>> {
-            let mut w = vec![if is_result {
-                Work::Result(&arm.body)
-            } else {
-                Work::Discard(&arm.body)
-            }];
-            w.push(Work::PopScope);
-            w
+            vec![
+                if is_result {
+                    Work::Result(&arm.body)
+                } else {
+                    Work::Discard(&arm.body)
+                },
+                Work::PopScope,
+            ]
         };
         let cond = self.pattern_condition(scrutinee, &arm.pat, out);
         match cond {
@@ -178,13 +238,13 @@ impl<'c> Lowerer<'c> {
                 then_work.extend_from_slice(rest);
                 let rest_owned: Vec<Work<'a>> = rest.to_vec();
                 let pat = &arm.pat;
-                // `tail_branches` pushes the scope the arm's `PopScope` ends.
-                let then_b: Branch<'_, 'c> =
+                let then_b: ExitBranch<'_, 'c> =
                     Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                        l.scopes.push(Vec::new());
                         l.bind_pattern(scrutinee, pat);
                         l.run(&then_work, o)
                     });
-                let else_b: Branch<'_, 'c> =
+                let else_b: ExitBranch<'_, 'c> =
                     Box::new(move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
                         l.split_match(scrutinee, others, is_result, &rest_owned, o)
                     });
@@ -193,43 +253,75 @@ impl<'c> Lowerer<'c> {
         }
     }
 
-    /// Builds `if cond { then } else { otherwise }` where each branch yields the function's
-    /// result. The `then` work starts inside a block, so a scope is pushed for it (its work
-    /// ends with the matching `PopScope`); the scopes are restored after each branch.
+    /// [`Self::tail_branches`], for the loop lowering.
+    pub(super) fn tail_branches_pub(
+        &mut self,
+        cond: VarId,
+        then_b: ExitBranch<'_, 'c>,
+        else_b: ExitBranch<'_, 'c>,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Option<Exit> {
+        self.tail_branches(cond, then_b, else_b, span, out)
+    }
+
+    /// Builds `if cond { then } else { otherwise }` where each branch ends its path; the
+    /// `if` yields the exit values. The scopes are restored after each branch.
     fn tail_branches(
         &mut self,
         cond: VarId,
-        then_b: Branch<'_, 'c>,
-        else_b: Branch<'_, 'c>,
+        then_b: ExitBranch<'_, 'c>,
+        else_b: ExitBranch<'_, 'c>,
         span: Span,
         out: &mut Vec<Stmt>,
-    ) -> Option<VarId> {
+    ) -> Option<Exit> {
         let saved = self.scopes.clone();
+        self.forget_stores();
         let mut then_stmts = Vec::new();
-        self.scopes.push(Vec::new());
         let then_v = then_b(self, &mut then_stmts);
         self.scopes = saved.clone();
+        self.forget_stores();
         let mut else_stmts = Vec::new();
         let else_v = else_b(self, &mut else_stmts);
         self.scopes = saved;
+        self.forget_stores();
         let (Some(tv), Some(ev)) = (then_v, else_v) else {
-            self.cx.error_at(span, "not every path through this `if`/`match` returns a value; add an `else` that returns or continues to the function's result");
-            return Some(self.poison(out));
+            self.cx.error_at(span, "not every path through this `if`/`match` ends the function with a value; add an `else` that returns or continues to the function's result");
+            let p = self.poison(out);
+            return Some(if self.loop_ctx.is_some() {
+                self.loop_exit_with(p, out)
+            } else {
+                vec![p]
+            });
         };
-        let ret = self.func.new_var(Ty::Float, "value", false);
+        if tv.len() != ev.len() {
+            self.cx.error_at(span, "the branches of this `if`/`match` end differently (one returns, the other continues the loop); `return` inside loops is not supported");
+            return Some(tv);
+        }
+        let outs: Vec<VarId> = tv
+            .iter()
+            .zip(&ev)
+            .map(|(t, e)| {
+                let ty = self.join_types(*t, *e, span);
+                let name = self.func.info(*t).name.clone();
+                let user = self.func.info(*t).user_named;
+                self.func
+                    .new_var(ty, if user { name } else { "value".into() }, user)
+            })
+            .collect();
         out.push(Stmt::If {
             cond,
             then_block: Block {
                 stmts: then_stmts,
-                results: vec![tv],
+                results: tv,
             },
             else_block: Block {
                 stmts: else_stmts,
-                results: vec![ev],
+                results: ev,
             },
-            outs: vec![ret],
+            outs: outs.clone(),
         });
-        Some(ret)
+        Some(outs)
     }
 
     /// `let` statements.
@@ -242,8 +334,8 @@ impl<'c> Lowerer<'c> {
                 );
                 return;
             }
-            if contains_return(&init.expr) {
-                self.cx.error_spanned_by(&init.expr, "`return` inside a `let` initializer is not supported; use `if c { return x; }` as a statement");
+            if contains_jump(&init.expr) {
+                self.cx.error_spanned_by(&init.expr, "`return`, `break` and `continue` inside a `let` initializer are not supported; use `if c { return x; }` as a statement");
                 return;
             }
         }
@@ -253,7 +345,12 @@ impl<'c> Lowerer<'c> {
         };
         match pat {
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                let name = pi.ident.to_string();
+                let name = pi.ident.unraw().to_string();
+                if let Some(init) = &local.init {
+                    if self.lower_array_init(&name, &init.expr, out) {
+                        return;
+                    }
+                }
                 let value = local.init.as_ref().map(|init| {
                     let v = self.lower_value(&init.expr, out);
                     let v = self.apply_annotation(v, annotated, &init.expr, out);
@@ -388,6 +485,7 @@ impl<'c> Lowerer<'c> {
         for (d, j, o) in rebinds {
             self.scopes[d][j].var = Some(o);
         }
+        self.forget_stores();
         out.push(Stmt::If {
             cond,
             then_block: Block {
@@ -502,6 +600,27 @@ impl<'c> Lowerer<'c> {
     ) -> Option<VarId> {
         match pat {
             Pat::Wild(_) => None,
+            // `ZERO =>` compares with a constant, as Rust does for a name that is one.
+            Pat::Ident(pi) if pi.subpat.is_none() && is_constant_name(&pi.ident) => {
+                let path = syn::ExprPath {
+                    attrs: vec![],
+                    qself: None,
+                    path: pi.ident.clone().into(),
+                };
+                let (ty, named) = super::paths::constant(&path);
+                let c = self.push(out, ty, Op::Named(named));
+                Some(self.push(out, Ty::Bool, Op::Cmp(CmpOp::Eq, scrutinee, c)))
+            }
+            Pat::Path(p) => {
+                let path = syn::ExprPath {
+                    attrs: vec![],
+                    qself: p.qself.clone(),
+                    path: p.path.clone(),
+                };
+                let (ty, named) = super::paths::constant(&path);
+                let c = self.push(out, ty, Op::Named(named));
+                Some(self.push(out, Ty::Bool, Op::Cmp(CmpOp::Eq, scrutinee, c)))
+            }
             Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => None,
             Pat::Paren(p) => self.pattern_condition(scrutinee, &p.pat, out),
             Pat::Lit(lit) => {
@@ -561,7 +680,8 @@ impl<'c> Lowerer<'c> {
     /// Binds the names a pattern introduces (a top-level `name` or `name @ …`).
     fn bind_pattern(&mut self, scrutinee: VarId, pat: &Pat) {
         match pat {
-            Pat::Ident(pi) => self.bind(&pi.ident.to_string(), Some(scrutinee), false),
+            Pat::Ident(pi) if is_constant_name(&pi.ident) => {}
+            Pat::Ident(pi) => self.bind(&pi.ident.unraw().to_string(), Some(scrutinee), false),
             Pat::Guard(g) => self.bind_pattern(scrutinee, &g.pat),
             Pat::Paren(p) => self.bind_pattern(scrutinee, &p.pat),
             _ => {}
@@ -597,7 +717,7 @@ impl<'c> Lowerer<'c> {
 
 /// The work of a block: its statements, its tail (as the function's result or discarded),
 /// then the end of its scope. The caller pushes the scope.
-fn block_work(block: &syn::Block, is_result: bool) -> Vec<Work<'_>> {
+pub(super) fn block_work(block: &syn::Block, is_result: bool) -> Vec<Work<'_>> {
     let mut work = Vec::with_capacity(block.stmts.len() + 1);
     let n = block.stmts.len();
     for (i, stmt) in block.stmts.iter().enumerate() {
@@ -614,16 +734,30 @@ fn block_work(block: &syn::Block, is_result: bool) -> Vec<Work<'_>> {
     work
 }
 
-/// Whether `e` contains a `return` (not looking into closures, which are rejected anyway).
-pub(super) fn contains_return(e: &Expr) -> bool {
-    struct Finder(bool);
+/// Whether a name in a pattern is a constant (`ZERO`), which Rust compares with, rather than
+/// a new binding: by Rust's naming conventions, constants start with an uppercase letter.
+fn is_constant_name(ident: &syn::Ident) -> bool {
+    ident
+        .unraw()
+        .to_string()
+        .starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// Whether `e` contains a `return`, or a `break`/`continue` of the enclosing loop (not
+/// looking into closures, which are rejected anyway).
+pub(super) fn contains_jump(e: &Expr) -> bool {
+    struct Finder {
+        found: bool,
+        in_loop: bool,
+    }
     impl Finder {
         fn expr(&mut self, e: &Expr) {
-            if self.0 {
+            if self.found {
                 return;
             }
             match e {
-                Expr::Return(_) => self.0 = true,
+                Expr::Return(_) => self.found = true,
+                Expr::Break(_) | Expr::Continue(_) if !self.in_loop => self.found = true,
                 Expr::Closure(_) => {}
                 Expr::If(i) => {
                     self.expr(&i.cond);
@@ -655,11 +789,17 @@ pub(super) fn contains_return(e: &Expr) -> bool {
                 }
                 Expr::Call(c) => c.args.iter().for_each(|a| self.expr(a)),
                 Expr::Cast(c) => self.expr(&c.expr),
-                Expr::Loop(l) => self.block(&l.body),
-                Expr::While(w) => self.block(&w.body),
-                Expr::ForLoop(f) => self.block(&f.body),
+                Expr::Loop(l) => self.nested_loop(&l.body),
+                Expr::While(w) => self.nested_loop(&w.body),
+                Expr::ForLoop(f) => self.nested_loop(&f.body),
                 _ => {}
             }
+        }
+        fn nested_loop(&mut self, body: &syn::Block) {
+            let outer = self.in_loop;
+            self.in_loop = true;
+            self.block(body);
+            self.in_loop = outer;
         }
         fn block(&mut self, b: &syn::Block) {
             for s in &b.stmts {
@@ -675,9 +815,12 @@ pub(super) fn contains_return(e: &Expr) -> bool {
             }
         }
     }
-    let mut f = Finder(false);
+    let mut f = Finder {
+        found: false,
+        in_loop: false,
+    };
     f.expr(e);
-    f.0
+    f.found
 }
 
 pub(super) fn ty_name(ty: &Ty) -> String {
@@ -687,6 +830,7 @@ pub(super) fn ty_name(ty: &Ty) -> String {
         Ty::Int(None) => "an integer".into(),
         Ty::Bool => "a `bool`".into(),
         Ty::Opaque => "a constant".into(),
+        Ty::Array { .. } => "an array".into(),
     }
 }
 

@@ -43,6 +43,29 @@ impl<'c> Lowerer<'c> {
             Expr::If(i) => self.lower_if(i, out),
             Expr::Match(m) => self.lower_match(m, out),
             Expr::Block(b) if b.label.is_none() => self.lower_block_value(&b.block, out),
+            Expr::ForLoop(f) => {
+                self.lower_for(f, out);
+                None
+            }
+            Expr::While(w) => {
+                self.lower_while(w, out);
+                None
+            }
+            Expr::Loop(l) => {
+                self.lower_plain_loop(l, out);
+                None
+            }
+            Expr::Index(_) => Some(self.lower_index(e, out)),
+            Expr::Field(f)
+                if self.has_self
+                    && matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self")) =>
+            {
+                let named = crate::ir::Named {
+                    tokens: quote::ToTokens::to_token_stream(f),
+                    value: None,
+                };
+                Some(self.push(out, Ty::Opaque, Op::Named(named)))
+            }
             other => {
                 self.cx.error_spanned_by(other, unsupported_message(other));
                 Some(self.poison(out))
@@ -129,8 +152,15 @@ impl<'c> Lowerer<'c> {
                 self.push(out, ty, Op::Not(v))
             }
             _ => {
-                self.cx.error_spanned_by(u, "dereferencing (`*x`) is not supported in a #[differentiable] function; pass values, not references");
-                self.poison(out)
+                // `*v` on an element binding (`for v in x.iter()`) is the value itself.
+                let v = self.lower_value(&u.expr, out);
+                match self.ty(v) {
+                    Ty::Float | Ty::Opaque | Ty::Int(_) => v,
+                    _ => {
+                        self.cx.error_spanned_by(u, "dereferencing (`*x`) is supported only on array elements; pass values, not references");
+                        self.poison(out)
+                    }
+                }
             }
         }
     }
@@ -154,6 +184,11 @@ impl<'c> Lowerer<'c> {
                 | SynBin::DivAssign(_)
                 | SynBin::RemAssign(_)
         );
+        if let (Some(op), true, Expr::Index(_)) = (arith(&b.op), compound, &*b.left) {
+            let r = self.lower_value(&b.right, out);
+            self.compound_store(&b.left, op, r, out);
+            return None;
+        }
         if let Some(op) = arith(&b.op) {
             let l = self.lower_value(&b.left, out);
             let r = self.lower_value(&b.right, out);
@@ -251,18 +286,13 @@ impl<'c> Lowerer<'c> {
                 p.path.segments[0].ident.to_string()
             }
             Expr::Paren(p) => return self.assign(&p.expr, v, out),
-            Expr::Index(_) => {
-                self.cx.error_spanned_by(
-                    place,
-                    "assigning to an element is not supported yet in a #[differentiable] function",
-                );
-                return;
-            }
+            Expr::Index(_) => return self.store(place, v, out),
             other => {
                 self.cx.error_spanned_by(other, "only local variables can be assigned in a #[differentiable] function (no fields, no `*r = …`)");
                 return;
             }
         };
+        let name = name.trim_start_matches("r#").to_string();
         let Some(binding) = self.lookup(&name) else {
             self.cx.error_spanned_by(place, format!("`{name}` is not a local variable of this function; a #[differentiable] function cannot change outside state"));
             return;
@@ -278,6 +308,16 @@ impl<'c> Lowerer<'c> {
 
     fn lower_method_call(&mut self, m: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> VarId {
         let name = m.method.to_string();
+        if name == "len" && m.args.is_empty() {
+            if let Some(v) = self.lower_len(&m.receiver, out) {
+                return v;
+            }
+        }
+        if name == "unwrap" && m.args.is_empty() {
+            if let Some(v) = self.lower_float_conversion(&m.receiver, out) {
+                return v;
+            }
+        }
         let receiver = self.lower_value(&m.receiver, out);
         if name == "clone" && m.args.is_empty() {
             return receiver;
@@ -349,15 +389,34 @@ impl<'c> Lowerer<'c> {
             return self.poison(out);
         }
         let segs = &p.path.segments;
+        if segs.len() == 2
+            && self.generic_float
+            && segs[0].ident == self.float_name
+            && c.args.is_empty()
+        {
+            match segs[1].ident.to_string().as_str() {
+                "zero" => return self.push(out, Ty::Float, Op::Float(0.0)),
+                "one" => return self.push(out, Ty::Float, Op::Float(1.0)),
+                _ => {}
+            }
+        }
         let args: Vec<VarId> = c.args.iter().map(|a| self.lower_value(a, out)).collect();
         if segs.len() == 2 {
             let ty_name = segs[0].ident.to_string();
             let method = segs[1].ident.to_string();
-            if matches!(ty_name.as_str(), "f64" | "f32") {
+            if matches!(ty_name.as_str(), "f64" | "f32")
+                || (self.generic_float && ty_name == self.float_name)
+                || ty_name == "Float"
+            {
                 if let Some(f) = MathFn::from_name(&method) {
                     return self.math_call(f, args, c.span(), out);
                 }
-                self.cx.error_spanned_by(&segs[1].ident, format!("`{ty_name}::{method}` is not supported in a #[differentiable] function; supported float methods: {}", supported_methods()));
+                let hint = if method == "from" {
+                    format!("; convert integers with `as {}`", self.float_name)
+                } else {
+                    format!("; supported float methods: {}", supported_methods())
+                };
+                self.cx.error_spanned_by(&segs[1].ident, format!("`{ty_name}::{method}` is not supported in a #[differentiable] function{hint}"));
                 return self.poison(out);
             }
         }
@@ -372,6 +431,27 @@ impl<'c> Lowerer<'c> {
             partials: vec![],
         });
         value
+    }
+
+    /// `T::from(x).unwrap()` in a function generic over `T: Float`: a literal, a cast from
+    /// an integer, or the float itself.
+    fn lower_float_conversion(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> Option<VarId> {
+        let Expr::Call(c) = e else { return None };
+        let Expr::Path(p) = &*c.func else { return None };
+        let segs = &p.path.segments;
+        let is_from = self.generic_float
+            && segs.len() == 2
+            && segs[0].ident == self.float_name
+            && segs[1].ident == "from"
+            && c.args.len() == 1;
+        if !is_from {
+            return None;
+        }
+        let v = self.lower_value(&c.args[0], out);
+        Some(match self.ty(v) {
+            Ty::Float => v,
+            _ => self.push(out, Ty::Float, Op::Cast(v, None)),
+        })
     }
 
     fn lower_cast(&mut self, c: &syn::ExprCast, out: &mut Vec<Stmt>) -> VarId {
@@ -430,36 +510,34 @@ fn unsupported_message(e: &Expr) -> String {
         Expr::Closure(_) => {
             "closures are not supported in a #[differentiable] function; write the computation inline or move it into another #[differentiable] function"
         }
-        Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
-            "loops are not supported yet in a #[differentiable] function; unroll the loop or split the computation into #[differentiable] functions"
-        }
         Expr::Break(_) | Expr::Continue(_) => {
-            "`break` and `continue` are not supported outside loops"
+            "`break` and `continue` are supported as statements inside loops (`if c { break; }`), not as values"
         }
         Expr::Macro(m) => return macro_message(&m.mac),
-        Expr::Unsafe(_) => "`unsafe` blocks are not supported in a #[differentiable] function",
-        Expr::Reference(_) | Expr::RawAddr(_) => {
-            "references are not supported in a #[differentiable] function yet; pass floats by value"
+        Expr::Unsafe(_) => {
+            "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a function called with values that are not differentiated"
         }
-        Expr::Index(_) => {
-            "indexing is not supported in a #[differentiable] function yet; pass the elements as separate float parameters"
+        Expr::Reference(_) | Expr::RawAddr(_) => {
+            "references are supported only where arrays are iterated (`for v in &x`); use the values themselves"
         }
         Expr::Field(_) => {
-            "field access is not supported in a #[differentiable] function yet; pass the values as parameters"
+            "field access is supported only on `self` in a `&self` method (`self.data`: data that is not differentiated); pass other values as parameters"
         }
         Expr::Tuple(_) => {
             "tuples are not supported in a #[differentiable] function; use separate variables"
         }
         Expr::Array(_) | Expr::Repeat(_) => {
-            "arrays are not supported in a #[differentiable] function yet"
+            "array expressions are supported only as the initial value of a local array (`let mut h = [0.0; 4];`)"
         }
-        Expr::Range(_) => "ranges are only meaningful in loops, which are not supported yet",
-        Expr::Struct(_) => "struct literals are not supported in a #[differentiable] function",
+        Expr::Range(_) => "ranges are supported only as what a `for` loop iterates over",
+        Expr::Struct(_) => {
+            "struct literals are not supported in a #[differentiable] function; pass the fields as parameters"
+        }
         Expr::Async(_) | Expr::Await(_) => {
             "`async`/`.await` is not supported in a #[differentiable] function"
         }
         Expr::Try(_) | Expr::TryBlock(_) => {
-            "the `?` operator is not supported in a #[differentiable] function: it returns a float, not a `Result`"
+            "the `?` operator is not supported in a #[differentiable] function: it returns a float, not a `Result`; handle the error before calling it"
         }
         Expr::Return(_) => {
             "`return` is supported only as a statement (`if c { return x; }`) or at the end of the function"
@@ -467,7 +545,9 @@ fn unsupported_message(e: &Expr) -> String {
         Expr::Let(_) => {
             "`let` expressions (`if let`) are not supported; use `match` on an integer or `bool`, or `if`"
         }
-        Expr::Block(_) => "labeled blocks are not supported in a #[differentiable] function",
+        Expr::Block(_) => {
+            "labeled blocks are not supported in a #[differentiable] function; use `if`/`else` or a loop with `break`"
+        }
         _ => "this expression is not supported in a #[differentiable] function",
     };
     what.to_string()

@@ -6,14 +6,19 @@
 //! function into the branches that fall through. Anything outside the supported subset is
 //! reported, spanned, into the [`Ctxt`], and lowering goes on so every error is found.
 
+mod arrays;
 mod control;
 mod expr;
+mod loops;
 mod paths;
 
+use std::collections::{HashMap, HashSet};
+
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Block, Function, Op, Param, Stmt, Ty, VarId};
+use crate::ir::{Block, Function, Op, Param, Passing, Stmt, Ty, VarId};
 use crate::signature::{ParamKind, SignatureInfo};
 
 /// Lowers `body` of the function described by `sig`. Errors go to `cx`; the returned IR is
@@ -24,23 +29,38 @@ pub fn lower_function(cx: &Ctxt, sig: &SignatureInfo, body: &syn::Block) -> Func
         func: Function::default(),
         scopes: vec![Vec::new()],
         float_name: sig.float.ident.to_string(),
+        generic_float: sig.float.generic,
+        has_self: sig.has_self,
+        loop_ctx: None,
+        last_store: HashMap::new(),
+        local_arrays: HashSet::new(),
     };
     for p in &sig.params {
-        let ty = match &p.kind {
-            ParamKind::Float => Ty::Float,
-            ParamKind::Int(t) => Ty::Int(Some(t.clone())),
-            ParamKind::Bool => Ty::Bool,
+        let (ty, passing) = match &p.kind {
+            ParamKind::Float => (Ty::Float, Passing::Value),
+            ParamKind::Int(t) => (Ty::Int(Some(t.clone())), Passing::Value),
+            ParamKind::Bool => (Ty::Bool, Passing::Value),
+            ParamKind::Array(ty, passing) => (ty.clone(), *passing),
         };
-        let var = l.func.new_var(ty, p.ident.to_string(), true);
-        l.func.params.push(Param { var, wrt: p.wrt });
-        l.bind(&p.ident.to_string(), Some(var), true);
+        let name = p.ident.unraw().to_string();
+        let var = l.func.new_var(ty, name.clone(), true);
+        l.func.params.push(Param {
+            var,
+            wrt: p.wrt,
+            passing,
+        });
+        // rustc checks `mut` on the original function.
+        l.bind(&name, Some(var), true);
     }
     let mut stmts = Vec::new();
     let ret = l.lower_body(body, &mut stmts);
     let result = match ret {
-        Some(v) => l.expect_float(v, span_of_block(body), "the function's result"),
+        Some(v) if sig.result_ok => l.expect_float(v, span_of_block(body), "the function's result"),
+        Some(v) => v,
         None => {
-            cx.error_at(span_of_block(body), "this function does not return a value on every path; end it with the result expression");
+            if sig.result_ok {
+                cx.error_at(span_of_block(body), "this function does not return a value on every path; end it with the result expression");
+            }
             l.poison(&mut stmts)
         }
     };
@@ -62,6 +82,8 @@ struct Binding {
     /// The value it holds now; `None` for `let x;` before its first assignment.
     var: Option<VarId>,
     mutable: bool,
+    /// For a name bound to a row of an array (`for row in w.iter()`): the row.
+    place: Option<arrays::Place>,
 }
 
 struct Lowerer<'c> {
@@ -69,8 +91,19 @@ struct Lowerer<'c> {
     func: Function,
     /// Innermost scope last.
     scopes: Vec<Vec<Binding>>,
-    /// `f64` or `f32`.
+    /// `f64`, `f32` or the float type parameter's name.
     float_name: String,
+    /// Whether the float type is a type parameter (`T: Float`).
+    generic_float: bool,
+    /// Whether the function takes `&self`, whose fields are data.
+    has_self: bool,
+    /// The innermost loop being lowered, if any.
+    loop_ctx: Option<loops::LoopCtx>,
+    /// The last value stored into each local array, with its indices, so a read of the
+    /// same element right after uses the value (the reverse sweep then does not read it).
+    last_store: HashMap<VarId, (Vec<VarId>, VarId)>,
+    /// Local arrays (`let mut h = [0.0; 4];`): the only arrays that can be written.
+    local_arrays: HashSet<VarId>,
 }
 
 impl Lowerer<'_> {
@@ -80,6 +113,18 @@ impl Lowerer<'_> {
                 name: name.to_string(),
                 var,
                 mutable,
+                place: None,
+            });
+        }
+    }
+
+    fn bind_place(&mut self, name: &str, place: arrays::Place) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(Binding {
+                name: name.to_string(),
+                var: None,
+                mutable: false,
+                place: Some(place),
             });
         }
     }
@@ -132,6 +177,12 @@ impl Lowerer<'_> {
         n
     }
 
+    /// Forgets every remembered store (at the boundaries of branches and loops, where the
+    /// last write to an element is no longer known).
+    fn forget_stores(&mut self) {
+        self.last_store.clear();
+    }
+
     /// Checks that `v` is a float (or an opaque constant), reporting `what` otherwise.
     fn expect_float(&mut self, v: VarId, span: Span, what: &str) -> VarId {
         match self.ty(v) {
@@ -150,6 +201,13 @@ impl Lowerer<'_> {
                 self.cx.error_at(
                     span,
                     format!("{what} must be a float, but this is a `bool`"),
+                );
+                v
+            }
+            Ty::Array { .. } => {
+                self.cx.error_at(
+                    span,
+                    format!("{what} must be a float, but this is an array; index it or sum it"),
                 );
                 v
             }

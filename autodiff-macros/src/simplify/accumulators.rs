@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ir::visit::{rename_uses, uses};
+use crate::ir::visit::{nested_blocks, rename_uses, uses};
 use crate::ir::{BinOp, Block, Function, Op, Stmt, Ty, VarId, VarInfo};
 
 /// Replaces accumulators whose contributions all sit in their own block by plain sums
@@ -34,19 +34,20 @@ fn resolve(rename: &HashMap<VarId, VarId>) -> HashMap<VarId, VarId> {
         .collect()
 }
 
+/// How many times each accumulator is written (`+=`, `=`, element writes).
 fn count_adds(block: &Block, adds: &mut HashMap<VarId, usize>) {
     for stmt in &block.stmts {
         match stmt {
             Stmt::AddAcc(acc, _) => *adds.entry(*acc).or_default() += 1,
-            Stmt::If {
-                then_block,
-                else_block,
-                ..
-            } => {
-                count_adds(then_block, adds);
-                count_adds(else_block, adds);
+            // Never merged: count them twice.
+            Stmt::SetAcc(acc, _) | Stmt::Store(acc, ..) | Stmt::AddAt(acc, ..) => {
+                *adds.entry(*acc).or_default() += 2
             }
-            _ => {}
+            other => {
+                for b in nested_blocks(other) {
+                    count_adds(b, adds);
+                }
+            }
         }
     }
 }
@@ -61,10 +62,13 @@ fn merge_block(
     let mut i = 0;
     while i < block.stmts.len() {
         match &mut block.stmts[i] {
-            Stmt::DeclAcc(acc) => {
+            Stmt::DeclAcc(acc, None) => {
                 let acc = *acc;
                 let total = adds.get(&acc).copied().unwrap_or(0);
-                if total == 0 {
+                let is_float = vars[acc.0 as usize].ty.is_float();
+                if !is_float {
+                    // A tape: declared once, written by a loop.
+                } else if total == 0 {
                     block.stmts[i] = Stmt::Let(acc, Op::Float(0.0));
                     changed = true;
                 } else if let Some(positions) = local_adds(block, i, acc, total) {
@@ -81,6 +85,7 @@ fn merge_block(
                 changed |= merge_block(then_block, vars, adds, rename);
                 changed |= merge_block(else_block, vars, adds, rename);
             }
+            Stmt::Loop(l) => changed |= merge_block(&mut l.body, vars, adds, rename),
             _ => {}
         }
         i += 1;
@@ -167,48 +172,51 @@ fn collapse(
 /// the accumulator.
 pub fn sink_declarations(block: &mut Block) {
     for stmt in &mut block.stmts {
-        if let Stmt::If {
-            then_block,
-            else_block,
-            ..
-        } = stmt
-        {
-            sink_declarations(then_block);
-            sink_declarations(else_block);
+        match stmt {
+            Stmt::If {
+                then_block,
+                else_block,
+                ..
+            } => {
+                sink_declarations(then_block);
+                sink_declarations(else_block);
+            }
+            Stmt::Loop(l) => sink_declarations(&mut l.body),
+            _ => {}
         }
     }
-    let decls: Vec<VarId> = block
+    let decls: Vec<(VarId, Option<VarId>)> = block
         .stmts
         .iter()
         .filter_map(|s| match s {
-            Stmt::DeclAcc(a) => Some(*a),
+            Stmt::DeclAcc(a, like) => Some((*a, *like)),
             _ => None,
         })
         .collect();
     if decls.is_empty() {
         return;
     }
-    let decl_set: HashSet<VarId> = decls.iter().copied().collect();
+    let decl_set: HashSet<VarId> = decls.iter().map(|(a, _)| *a).collect();
     let rest: Vec<Stmt> = std::mem::take(&mut block.stmts)
         .into_iter()
-        .filter(|s| !matches!(s, Stmt::DeclAcc(a) if decl_set.contains(a)))
+        .filter(|s| !matches!(s, Stmt::DeclAcc(a, _) if decl_set.contains(a)))
         .collect();
     let mut placed: HashSet<VarId> = HashSet::new();
     let mut out = Vec::with_capacity(rest.len() + decls.len());
     for stmt in rest {
         let mentioned = uses(&stmt);
-        for d in &decls {
+        for (d, like) in &decls {
             if !placed.contains(d) && mentioned.contains(d) {
-                out.push(Stmt::DeclAcc(*d));
+                out.push(Stmt::DeclAcc(*d, *like));
                 placed.insert(*d);
             }
         }
         out.push(stmt);
     }
     let results: HashSet<VarId> = block.results.iter().copied().collect();
-    for d in decls {
+    for (d, like) in decls {
         if !placed.contains(&d) && results.contains(&d) {
-            out.push(Stmt::DeclAcc(d));
+            out.push(Stmt::DeclAcc(d, like));
         }
     }
     block.stmts = out;

@@ -1,15 +1,24 @@
-//! Dead-code elimination: values nobody reads, accumulators nobody reads, `if` results
-//! nobody reads and `if`s that do nothing.
+//! Dead-code elimination: values nobody reads, accumulators and arrays nobody reads,
+//! `if` results and loop-carried values nobody reads, and `if`s and loops that do nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::ir::{Block, Function, Stmt, VarId};
+use crate::ir::visit::{defs, direct_uses, nested_blocks, uses};
+use crate::ir::{Block, Function, Loop, Stmt, VarId};
 
 /// Removes dead code until none is left; returns whether anything changed.
 pub fn remove(func: &mut Function) -> bool {
+    remove_keeping(func, &HashSet::new())
+}
+
+/// [`remove`], treating the values in `roots` as read elsewhere.
+pub fn remove_keeping(func: &mut Function, roots: &HashSet<VarId>) -> bool {
     let mut changed = false;
     loop {
         let mut reads = HashMap::new();
+        for r in roots {
+            reads.insert(*r, 1);
+        }
         count_reads(&func.body, &mut reads);
         if !sweep(&mut func.body, &reads) {
             return changed;
@@ -18,32 +27,69 @@ pub fn remove(func: &mut Function) -> bool {
     }
 }
 
-/// Reads of each value; adding into an accumulator does not read it.
+/// The values a statement reads for its own sake: writing into an accumulator or an array
+/// does not read it.
+fn reads_of(stmt: &Stmt) -> Vec<VarId> {
+    match stmt {
+        Stmt::AddAcc(_, v) | Stmt::SetAcc(_, v) => vec![*v],
+        Stmt::Store(_, idx, v) | Stmt::AddAt(_, idx, v) => {
+            idx.iter().copied().chain([*v]).collect()
+        }
+        Stmt::Loop(l) => {
+            let mut r = direct_uses(stmt);
+            r.retain(|v| !l.saves.iter().any(|s| s.tape == *v));
+            r.extend(l.saves.iter().flat_map(|s| [s.value, s.index]));
+            r
+        }
+        other => direct_uses(other),
+    }
+}
+
 fn count_reads(block: &Block, reads: &mut HashMap<VarId, usize>) {
     for stmt in &block.stmts {
-        let read: Vec<VarId> = match stmt {
-            Stmt::Let(_, op) => op.args(),
-            Stmt::Call { args, .. } => args.clone(),
-            Stmt::AddAcc(_, v) => vec![*v],
-            Stmt::DeclAcc(_) => vec![],
-            Stmt::If {
-                cond,
-                then_block,
-                else_block,
-                ..
-            } => {
-                count_reads(then_block, reads);
-                count_reads(else_block, reads);
-                vec![*cond]
-            }
-        };
-        for v in read {
+        for v in reads_of(stmt) {
             *reads.entry(v).or_default() += 1;
+        }
+        for b in nested_blocks(stmt) {
+            count_reads(b, reads);
         }
     }
     for r in &block.results {
         *reads.entry(*r).or_default() += 1;
     }
+}
+
+/// The array or accumulator a statement writes, if any.
+fn written(stmt: &Stmt) -> Option<VarId> {
+    match stmt {
+        Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..) => {
+            Some(*a)
+        }
+        _ => None,
+    }
+}
+
+/// Whether running `block` can change anything outside it that someone reads.
+fn has_effects(block: &Block, reads: &HashMap<VarId, usize>) -> bool {
+    let local: HashSet<VarId> = block.stmts.iter().flat_map(defs).collect();
+    block.stmts.iter().any(|s| {
+        let read = |v: &VarId| reads.get(v).copied().unwrap_or(0) > 0;
+        match s {
+            Stmt::Loop(l)
+                if l.saves
+                    .iter()
+                    .any(|sv| read(&sv.tape) && !local.contains(&sv.tape)) =>
+            {
+                true
+            }
+            other => {
+                written(other).is_some_and(|a| !local.contains(&a) && read(&a))
+                    || nested_blocks(other)
+                        .into_iter()
+                        .any(|b| has_effects(b, reads))
+            }
+        }
+    })
 }
 
 fn sweep(block: &mut Block, reads: &HashMap<VarId, usize>) -> bool {
@@ -52,8 +98,10 @@ fn sweep(block: &mut Block, reads: &HashMap<VarId, usize>) -> bool {
     let mut changed = false;
     block.stmts.retain_mut(|stmt| match stmt {
         Stmt::Let(v, _) => !unread(v),
-        Stmt::DeclAcc(a) => !unread(a),
-        Stmt::AddAcc(a, _) => !unread(a),
+        Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => !unread(a),
+        Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..) => {
+            !unread(a)
+        }
         Stmt::Call {
             value, partials, ..
         } => {
@@ -81,8 +129,81 @@ fn sweep(block: &mut Block, reads: &HashMap<VarId, usize>) -> bool {
             }
             changed |= sweep(then_block, reads);
             changed |= sweep(else_block, reads);
-            !(outs.is_empty() && then_block.stmts.is_empty() && else_block.stmts.is_empty())
+            !(outs.is_empty() && !has_effects(then_block, reads) && !has_effects(else_block, reads))
+        }
+        Stmt::Loop(l) => {
+            let saves = l.saves.len();
+            l.saves.retain(|sv| !unread(&sv.tape));
+            changed |= l.saves.len() != saves;
+            changed |= prune_carried(l, reads);
+            changed |= sweep(&mut l.body, reads);
+            !(l.carried.iter().all(|c| unread(&c.out)) && !has_effects(&l.body, reads))
         }
     });
     changed || block.stmts.len() != before
+}
+
+/// Drops the carried values of `l` that nothing needs: not read after the loop, and not
+/// read by anything the body needs for other reasons.
+fn prune_carried(l: &mut Loop, reads: &HashMap<VarId, usize>) -> bool {
+    let n = l.carried.len();
+    let mut live: Vec<bool> = l
+        .carried
+        .iter()
+        .map(|c| reads.get(&c.out).copied().unwrap_or(0) > 0)
+        .collect();
+    loop {
+        let mut roots: HashSet<VarId> = l
+            .carried
+            .iter()
+            .zip(&live)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c.inner)
+            .collect();
+        let mut needed: HashSet<VarId> = (0..n)
+            .filter(|k| live[*k])
+            .map(|k| l.body.results[k])
+            .collect();
+        if l.exits {
+            needed.extend(l.body.results.last().copied());
+        }
+        needed.extend(l.saves.iter().flat_map(|s| [s.value, s.index]));
+        live_in(&l.body, &mut needed, reads);
+        roots.extend(needed.iter().copied());
+        let mut grew = false;
+        for (k, c) in l.carried.iter().enumerate() {
+            if !live[k] && roots.contains(&c.inner) {
+                live[k] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    if live.iter().all(|k| *k) {
+        return false;
+    }
+    let mut k = live.iter();
+    l.carried.retain(|_| *k.next().unwrap_or(&true));
+    let flag = if l.exits { l.body.results.pop() } else { None };
+    let mut k = live.iter();
+    l.body.results.retain(|_| *k.next().unwrap_or(&true));
+    l.body.results.extend(flag);
+    true
+}
+
+/// Grows `needed` with everything `block` must compute to produce it and its effects.
+fn live_in(block: &Block, needed: &mut HashSet<VarId>, reads: &HashMap<VarId, usize>) {
+    for stmt in block.stmts.iter().rev() {
+        let effect = written(stmt)
+            .is_some_and(|a| reads.get(&a).copied().unwrap_or(0) > 0 || needed.contains(&a))
+            || nested_blocks(stmt)
+                .into_iter()
+                .any(|b| has_effects(b, reads))
+            || matches!(stmt, Stmt::Loop(l) if !l.saves.is_empty());
+        if effect || defs(stmt).iter().any(|d| needed.contains(d)) {
+            needed.extend(uses(stmt));
+        }
+    }
 }

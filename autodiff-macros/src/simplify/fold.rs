@@ -1,7 +1,7 @@
 //! Constant folding, exact algebraic identities, copy propagation and common
 //! subexpressions, in one forward walk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Width;
 use crate::ir::eval::float_bin;
@@ -9,7 +9,9 @@ use crate::ir::{BinOp, Block, CmpOp, Function, MathFn, Op, Stmt, Ty, VarId, VarI
 
 /// One forward walk over `func`; returns whether anything changed.
 pub fn fold(func: &mut Function, width: Width) -> bool {
+    let mutable = mutable_arrays(&func.body);
     let mut f = Folder {
+        mutable,
         vars: std::mem::take(&mut func.vars),
         pending: Vec::new(),
         width,
@@ -26,6 +28,9 @@ pub fn fold(func: &mut Function, width: Width) -> bool {
 }
 
 struct Folder {
+    /// Arrays whose elements change (local arrays, accumulators, tapes): reading them is
+    /// not a pure operation.
+    mutable: HashSet<VarId>,
     /// The function's values (taken out while folding, so new literals can be added).
     vars: Vec<VarInfo>,
     /// Literal definitions a rewrite needs, inserted before the statement being rewritten.
@@ -38,6 +43,23 @@ struct Folder {
     /// Operation keys → the value computing them, one map per enclosing block.
     scopes: Vec<HashMap<String, VarId>>,
     changed: bool,
+}
+
+/// Local arrays, accumulators and tapes: everything that is declared rather than bound.
+fn mutable_arrays(block: &Block) -> HashSet<VarId> {
+    let mut out = HashSet::new();
+    for s in &block.stmts {
+        match s {
+            Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => {
+                out.insert(*a);
+            }
+            _ => {}
+        }
+        for b in crate::ir::visit::nested_blocks(s) {
+            out.extend(mutable_arrays(b));
+        }
+    }
+    out
 }
 
 fn is_power_of_two(x: f64) -> bool {
@@ -94,6 +116,10 @@ impl Folder {
                         self.changed = true;
                         continue;
                     }
+                    if matches!(op, Op::Index(a, _) if self.mutable.contains(a)) {
+                        out.push(stmt);
+                        continue;
+                    }
                     let key = op_key(op);
                     if let Some(prev) = self.lookup(&key) {
                         self.subst.insert(*v, prev);
@@ -119,10 +145,37 @@ impl Folder {
                     }
                 }
                 Stmt::Call { args, .. } => args.iter_mut().for_each(|a| *a = self.s(*a)),
-                Stmt::DeclAcc(_) => {}
-                Stmt::AddAcc(acc, v) => {
+                Stmt::DeclAcc(_, like) => *like = like.map(|l| self.s(l)),
+                Stmt::AddAcc(acc, v) | Stmt::SetAcc(acc, v) => {
                     *acc = self.s(*acc);
                     *v = self.s(*v);
+                }
+                Stmt::DeclArray { fill, len, .. } => {
+                    *fill = self.s(*fill);
+                    *len = self.s(*len);
+                }
+                Stmt::Store(a, idx, v) | Stmt::AddAt(a, idx, v) => {
+                    *a = self.s(*a);
+                    idx.iter_mut().for_each(|i| *i = self.s(*i));
+                    *v = self.s(*v);
+                }
+                Stmt::Loop(l) => {
+                    for c in &mut l.carried {
+                        c.init = self.s(c.init);
+                    }
+                    if let Some(r) = &mut l.range {
+                        r.start = self.s(r.start);
+                        r.end = self.s(r.end);
+                        r.step = r.step.map(|s| self.s(s));
+                    }
+                    self.scopes.push(HashMap::new());
+                    self.block(&mut l.body);
+                    self.scopes.pop();
+                    for sv in &mut l.saves {
+                        sv.tape = self.s(sv.tape);
+                        sv.value = self.s(sv.value);
+                        sv.index = self.s(sv.index);
+                    }
                 }
             }
             out.push(stmt);
@@ -177,7 +230,22 @@ impl Folder {
         }
     }
 
+    fn int_lit(&self, v: VarId) -> Option<i64> {
+        match self.defs.get(&v) {
+            Some(Op::Int(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
     fn rewrite_bin(&mut self, bop: BinOp, a: VarId, b: VarId) -> Option<Op> {
+        // Integer identities (exact): `0 + i`, `i + 0`, `i - 0`, `1 * i`, `i * 1`.
+        match (bop, self.int_lit(a), self.int_lit(b)) {
+            (BinOp::Add, Some(0), None) | (BinOp::Mul, Some(1), None) => return Some(Op::Copy(b)),
+            (BinOp::Add | BinOp::Sub, None, Some(0)) | (BinOp::Mul | BinOp::Div, None, Some(1)) => {
+                return Some(Op::Copy(a));
+            }
+            _ => {}
+        }
         let (la, lb) = (self.lit(a), self.lit(b));
         if let (Some(x), Some(y)) = (la, lb) {
             let r = match self.width {
@@ -190,10 +258,12 @@ impl Folder {
         let def = &def;
         match bop {
             BinOp::Add => {
-                if la == Some(0.0) {
+                // `x + (-0.0)` is `x` exactly; `x + 0.0` is not (for `x = -0.0`).
+                let neg_zero = |l: Option<f64>| l.is_some_and(|v| v == 0.0 && v.is_sign_negative());
+                if neg_zero(la) {
                     return Some(Op::Copy(b));
                 }
-                if lb == Some(0.0) {
+                if neg_zero(lb) {
                     return Some(Op::Copy(a));
                 }
                 if let Some(Op::Neg(nb)) = def(b) {
@@ -209,10 +279,12 @@ impl Folder {
                 None
             }
             BinOp::Sub => {
-                if lb == Some(0.0) {
+                // `x - 0.0` is `x` exactly, and so is `-0.0 - x` for `-x`; `0.0 - x` is not.
+                let pos_zero = |l: Option<f64>| l.is_some_and(|v| v == 0.0 && v.is_sign_positive());
+                if pos_zero(lb) {
                     return Some(Op::Copy(a));
                 }
-                if la == Some(0.0) {
+                if la.is_some_and(|v| v == 0.0 && v.is_sign_negative()) {
                     return Some(Op::Neg(b));
                 }
                 if let Some(Op::Neg(nb)) = def(b) {

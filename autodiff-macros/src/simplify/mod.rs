@@ -7,7 +7,7 @@
 //! Each pass is idempotent; [`simplify`] runs them until nothing changes.
 
 mod accumulators;
-mod dead_code;
+pub mod dead_code;
 mod fold;
 
 use crate::ir::Function;

@@ -8,14 +8,26 @@ use crate::simplify::{Width, simplify};
 
 /// Runs `func` on float arguments (integer parameters get `ints`, in order).
 pub fn run(func: &Function, floats: &[f64], ints: &[i64]) -> Result<Vec<Value>, String> {
+    run_with_arrays(func, floats, ints, &[])
+}
+
+/// Runs `func`; array parameters take `arrays`, in order.
+pub fn run_with_arrays(
+    func: &Function,
+    floats: &[f64],
+    ints: &[i64],
+    arrays: &[Value],
+) -> Result<Vec<Value>, String> {
     let mut fi = floats.iter();
     let mut ii = ints.iter();
+    let mut ai = arrays.iter();
     let args: Vec<Value> = func
         .params
         .iter()
         .map(|p| match func.ty(p.var) {
             crate::ir::Ty::Float => Value::F(*fi.next().unwrap_or(&0.0)),
             crate::ir::Ty::Bool => Value::B(*ii.next().unwrap_or(&0) != 0),
+            crate::ir::Ty::Array { .. } => ai.next().cloned().unwrap_or(Value::A(vec![])),
             _ => Value::I(*ii.next().unwrap_or(&0)),
         })
         .collect();
@@ -34,7 +46,8 @@ pub fn reverse_gradient(
     floats: &[f64],
     ints: &[i64],
 ) -> Result<(f64, Vec<f64>), String> {
-    let rev = reverse(func);
+    let rev =
+        reverse(func).map_err(|e| format!("{:?}", e.iter().map(|(_, m)| m).collect::<Vec<_>>()))?;
     let raw = run(&rev, floats, ints)?;
     let mut simple = rev.clone();
     simplify(&mut simple, Width::F64);

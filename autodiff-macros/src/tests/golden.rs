@@ -13,7 +13,7 @@ fn expanded(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> S
     let mut file = file;
     for item in &mut file.items {
         if let syn::Item::Fn(f) = item {
-            f.attrs.retain(|a| !a.path().is_ident("doc"));
+            f.attrs.clear();
         }
     }
     pretty(&quote!(#file))
@@ -25,8 +25,7 @@ fn generated(src: proc_macro2::TokenStream, name: &str) -> String {
     let start = text
         .find(&format!("fn {name}("))
         .unwrap_or_else(|| panic!("no `{name}` in\n{text}"));
-    let from_attrs = text[..start].rfind("#[inline]").unwrap_or(start);
-    let rest = &text[from_attrs..];
+    let rest = &text[start..];
     let end = rest.find("\n}\n").map(|i| i + 3).unwrap_or(rest.len());
     rest[..end].to_string()
 }
@@ -39,9 +38,7 @@ fn rosenbrock_gradient_reads_like_hand_written_code() {
         }
     };
     let got = generated(src, "rosenbrock_value_and_grad");
-    let want = r#"#[inline]
-#[allow(clippy::all, clippy::pedantic, unused_parens, unused_variables, unused_mut)]
-fn rosenbrock_value_and_grad(x: f64, y: f64) -> (f64, (f64, f64)) {
+    let want = r#"fn rosenbrock_value_and_grad(x: f64, y: f64) -> (f64, (f64, f64)) {
     let t3 = 1.0 - x;
     let t8 = y - x * x;
     let d_t8 = 200.0 * t8;
@@ -93,4 +90,12 @@ fn calls_go_through_the_callees_partials() {
         got.contains("geometry::__autodiff_partials_inner(a, 2)"),
         "{got}"
     );
+}
+
+#[test]
+#[ignore]
+fn show_expansion() {
+    let src = std::env::var("SHOW").unwrap_or_default();
+    let item: proc_macro2::TokenStream = src.parse().unwrap();
+    println!("{}", expanded(quote!(), item));
 }

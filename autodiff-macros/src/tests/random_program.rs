@@ -51,11 +51,19 @@ pub fn random_function(rng: &mut Rng) -> (Function, Shape) {
     let mut floats = Vec::new();
     for i in 0..nf {
         let v = g.func.new_var(Ty::Float, format!("x{i}"), true);
-        g.func.params.push(Param { var: v, wrt: true });
+        g.func.params.push(Param {
+            var: v,
+            wrt: true,
+            passing: crate::ir::Passing::Value,
+        });
         floats.push(v);
     }
     let n = g.func.new_var(Ty::Int(Some("i64".into())), "n", true);
-    g.func.params.push(Param { var: n, wrt: false });
+    g.func.params.push(Param {
+        var: n,
+        wrt: false,
+        passing: crate::ir::Passing::Value,
+    });
     let mut stmts = Vec::new();
     let len = 3 + g.rng.below(8);
     let result = g.block_body(&mut stmts, &mut floats, &[n], len, 0);

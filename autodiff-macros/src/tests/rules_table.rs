@@ -12,7 +12,11 @@ fn single_op(make: impl FnOnce(&[VarId]) -> Op, floats: usize, k: Option<i64>) -
     let xs: Vec<VarId> = (0..floats)
         .map(|i| {
             let v = func.new_var(Ty::Float, format!("x{i}"), true);
-            func.params.push(Param { var: v, wrt: true });
+            func.params.push(Param {
+                var: v,
+                wrt: true,
+                passing: crate::ir::Passing::Value,
+            });
             v
         })
         .collect();

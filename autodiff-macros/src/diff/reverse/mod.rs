@@ -1,33 +1,43 @@
 //! Reverse mode: the primal sweep, then the adjoint sweep, in one IR function.
 //!
 //! The result of `reverse(f)` has `f`'s parameters and yields `[value, ∂value/∂p…]` for the
-//! parameters marked `wrt`. Adjoints are float accumulators (`d_x`) that each use of a value
-//! adds into. An `if` is reversed into an `if` on the same condition; the values its
-//! adjoint branches need from the primal branches are exported as extra results of the
-//! primal `if` (the other branch yields a zero placeholder), so nothing is recomputed and
-//! nothing is taped.
+//! parameters marked `wrt`. Adjoints are accumulators (`d_x`, arrays of them for arrays)
+//! that each use of a value adds into. An `if` is reversed into an `if` on the same
+//! condition; the values its adjoint branches need from the primal branches are exported
+//! as extra results of the primal `if` (the other branch yields a placeholder), so nothing
+//! is recomputed and nothing is taped. Loops are reversed in [`loops`].
+
+mod loops;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+use proc_macro2::Span;
 
 use super::activity::active_vars;
 use super::{derived_var, rules, zero_of};
 use crate::ir::build::{Builder, constants};
-use crate::ir::visit::{defs, free_vars, rename_uses};
+use crate::ir::visit::{defs, free_vars, nested_blocks, rename_uses};
 use crate::ir::{Block, Function, Op, Stmt, Ty, VarId};
 
+/// A construct reverse mode cannot differentiate, with where it is.
+pub type Unsupported = (Span, String);
+
 /// Differentiates `input` in reverse mode. See the module documentation.
-pub fn reverse(input: &Function) -> Function {
+pub fn reverse(input: &Function) -> Result<Function, Vec<Unsupported>> {
     let mut func = input.clone();
     let wrt = func.wrt_params();
     let active = active_vars(&func, &wrt);
     let mut body = std::mem::take(&mut func.body);
     let value = body.results[0];
     let known = constants(&body);
+    let fixed_lens = fixed_lengths(&func, &body);
     let mut rev = Reverse {
         func: &mut func,
         active,
         known,
+        fixed_lens,
         adj: HashMap::new(),
+        errors: Vec::new(),
     };
     let mut seed = Vec::new();
     if rev.active.contains(&value) {
@@ -36,33 +46,70 @@ pub fn reverse(input: &Function) -> Function {
         seed.push(Stmt::Let(one, Op::Float(1.0)));
         seed.push(Stmt::AddAcc(acc, one));
     }
-    let adjoint = rev.block(&mut body, seed);
+    let adjoint = rev.block(&mut body, seed, &HashSet::new());
     let mut grads = Vec::new();
     for p in &wrt {
-        match rev.adj.get(p) {
-            Some(acc) => {
-                body.stmts.push(Stmt::DeclAcc(*acc));
-                grads.push(*acc);
-            }
-            None => {
-                let z = rev.func.new_var(Ty::Float, "t", false);
-                body.stmts.push(Stmt::Let(z, Op::Float(0.0)));
-                grads.push(z);
-            }
-        }
+        let acc = rev.acc(*p);
+        body.stmts.push(rev.decl_acc(*p, acc));
+        grads.push(acc);
     }
     body.stmts.extend(adjoint);
     body.results = std::iter::once(value).chain(grads).collect();
+    if !rev.errors.is_empty() {
+        return Err(rev.errors);
+    }
     func.body = body;
-    func
+    Ok(func)
 }
 
 struct Reverse<'f> {
     func: &'f mut Function,
     active: HashSet<VarId>,
     known: HashMap<VarId, Op>,
+    /// Values that are the length of a fixed-size array, as written (`N`, `4`).
+    fixed_lens: HashMap<VarId, String>,
     /// Primal value → its adjoint accumulator, created on the first contribution.
     adj: HashMap<VarId, VarId>,
+    errors: Vec<Unsupported>,
+}
+
+/// The `len()`s of fixed-size arrays in `block`, as written.
+fn fixed_lengths(func: &Function, block: &Block) -> HashMap<VarId, String> {
+    let mut out = HashMap::new();
+    fn walk(func: &Function, block: &Block, out: &mut HashMap<VarId, String>) {
+        for s in &block.stmts {
+            if let Stmt::Let(v, Op::Len(a, idx)) = s {
+                if let Ty::Array {
+                    kind: crate::ir::ArrayKind::Fixed { len, .. },
+                    ..
+                } = func.ty(*a).indexed(idx.len())
+                {
+                    out.insert(*v, len);
+                }
+            }
+            for b in nested_blocks(s) {
+                walk(func, b, out);
+            }
+        }
+    }
+    walk(func, block, &mut out);
+    out
+}
+
+/// The arrays `stmt` stores into, at any depth.
+fn stored_arrays(stmt: &Stmt, out: &mut HashSet<VarId>) {
+    match stmt {
+        Stmt::Store(a, ..) => {
+            out.insert(*a);
+        }
+        other => {
+            for b in nested_blocks(other) {
+                for s in &b.stmts {
+                    stored_arrays(s, out);
+                }
+            }
+        }
+    }
 }
 
 impl Reverse<'_> {
@@ -75,19 +122,40 @@ impl Reverse<'_> {
         a
     }
 
+    /// The declaration of `v`'s accumulator: a float, or zeros shaped like an array.
+    fn decl_acc(&self, v: VarId, acc: VarId) -> Stmt {
+        let like = (!self.func.ty(v).is_float()).then_some(v);
+        Stmt::DeclAcc(acc, like)
+    }
+
     /// The adjoint of `block`: `prologue` (seeds for the block's results), then the
     /// adjoint of each statement in reverse order, preceded by the declarations of the
-    /// accumulators of values the block defines. May add exports to `block`'s `if`s.
-    fn block(&mut self, block: &mut Block, prologue: Vec<Stmt>) -> Vec<Stmt> {
+    /// accumulators of values the block defines. `later_stores` are the arrays stored to
+    /// after the block. May add exports, counters and tapes to the primal `block`.
+    fn block(
+        &mut self,
+        block: &mut Block,
+        prologue: Vec<Stmt>,
+        later_stores: &HashSet<VarId>,
+    ) -> Vec<Stmt> {
         let mut out = prologue;
-        for stmt in block.stmts.iter_mut().rev() {
-            self.stmt(stmt, &mut out);
+        let mut stores_after = later_stores.clone();
+        let mut inserts: Vec<(usize, Vec<Stmt>)> = Vec::new();
+        for (i, stmt) in block.stmts.iter_mut().enumerate().rev() {
+            let before = self.stmt(stmt, &mut out, &stores_after);
+            if !before.is_empty() {
+                inserts.push((i, before));
+            }
+            stored_arrays(stmt, &mut stores_after);
+        }
+        for (i, stmts) in inserts {
+            block.stmts.splice(i..i, stmts);
         }
         let mut decls: Vec<Stmt> = Vec::new();
         for stmt in &block.stmts {
             for d in defs(stmt) {
                 if let Some(acc) = self.adj.get(&d) {
-                    decls.push(Stmt::DeclAcc(*acc));
+                    decls.push(self.decl_acc(d, *acc));
                 }
             }
         }
@@ -95,35 +163,22 @@ impl Reverse<'_> {
         decls
     }
 
-    fn stmt(&mut self, stmt: &mut Stmt, out: &mut Vec<Stmt>) {
+    /// Appends the adjoint of `stmt` to `out`; returns statements to insert before `stmt`
+    /// in the primal code.
+    fn stmt(
+        &mut self,
+        stmt: &mut Stmt,
+        out: &mut Vec<Stmt>,
+        stores_after: &HashSet<VarId>,
+    ) -> Vec<Stmt> {
         match stmt {
-            Stmt::Let(v, op) => {
-                let Some(d) = self.adjoint_if_active(*v) else {
-                    return;
-                };
-                let args = op.args();
-                let need: Vec<bool> = args.iter().map(|a| self.active.contains(a)).collect();
-                let mut b = Builder::new(self.func, &self.known);
-                let parts = rules::partials(op, *v, &need, &mut b);
-                // Sum the partials of repeated arguments first: `x * x` gives `(x + x) * d`.
-                let mut per_arg: BTreeMap<VarId, VarId> = BTreeMap::new();
-                for (a, p) in args.iter().zip(parts) {
-                    if let Some(p) = p {
-                        let sum = match per_arg.get(a) {
-                            Some(prev) => b.add(*prev, p),
-                            None => p,
-                        };
-                        per_arg.insert(*a, sum);
-                    }
-                }
-                let contribs: Vec<(VarId, VarId)> =
-                    per_arg.into_iter().map(|(a, p)| (a, b.mul(p, d))).collect();
-                out.extend(b.take());
-                for (a, c) in contribs {
-                    let acc = self.acc(a);
-                    out.push(Stmt::AddAcc(acc, c));
+            Stmt::Let(v, Op::Index(a, idx)) => {
+                if let Some(d) = self.adjoint_if_active(*v) {
+                    let acc = self.acc(*a);
+                    out.push(Stmt::AddAt(acc, idx.clone(), d));
                 }
             }
+            Stmt::Let(v, op) => self.let_adjoint(*v, op, out),
             Stmt::Call {
                 args,
                 value,
@@ -131,7 +186,7 @@ impl Reverse<'_> {
                 ..
             } => {
                 let Some(d) = self.adjoint_if_active(*value) else {
-                    return;
+                    return vec![];
                 };
                 let float_args: Vec<VarId> = args
                     .iter()
@@ -178,11 +233,11 @@ impl Reverse<'_> {
                     }
                 }
                 let mut then_adj = Block {
-                    stmts: self.block(then_block, then_seed),
+                    stmts: self.block(then_block, then_seed, stores_after),
                     results: vec![],
                 };
                 let mut else_adj = Block {
-                    stmts: self.block(else_block, else_seed),
+                    stmts: self.block(else_block, else_seed, stores_after),
                     results: vec![],
                 };
                 self.export(&mut then_adj, then_block, else_block, outs);
@@ -196,8 +251,55 @@ impl Reverse<'_> {
                     });
                 }
             }
-            // Accumulators in the primal (reverse over reverse) carry no adjoint here.
-            Stmt::DeclAcc(_) | Stmt::AddAcc(..) => {}
+            Stmt::Store(h, idx, v) => {
+                if let Some(acc) = self.adj.get(h).copied() {
+                    let t = self.func.new_var(Ty::Float, "t", false);
+                    out.push(Stmt::Let(t, Op::Index(acc, idx.clone())));
+                    let zero = self.func.new_var(Ty::Float, "t", false);
+                    out.push(Stmt::Let(zero, Op::Float(0.0)));
+                    out.push(Stmt::Store(acc, idx.clone(), zero));
+                    if self.active.contains(v) {
+                        let acc_v = self.acc(*v);
+                        out.push(Stmt::AddAcc(acc_v, t));
+                    }
+                }
+            }
+            Stmt::Loop(l) => return self.reverse_loop(l, out, stores_after),
+            // Accumulators and local array declarations carry no adjoint of their own.
+            Stmt::DeclAcc(..)
+            | Stmt::AddAcc(..)
+            | Stmt::SetAcc(..)
+            | Stmt::AddAt(..)
+            | Stmt::DeclArray { .. } => {}
+        }
+        vec![]
+    }
+
+    fn let_adjoint(&mut self, v: VarId, op: &Op, out: &mut Vec<Stmt>) {
+        let Some(d) = self.adjoint_if_active(v) else {
+            return;
+        };
+        let args = op.args();
+        let need: Vec<bool> = args.iter().map(|a| self.active.contains(a)).collect();
+        let mut b = Builder::new(self.func, &self.known);
+        let parts = rules::partials(op, v, &need, &mut b);
+        // Sum the partials of repeated arguments first: `x * x` gives `(x + x) * d`.
+        let mut per_arg: BTreeMap<VarId, VarId> = BTreeMap::new();
+        for (a, p) in args.iter().zip(parts) {
+            if let Some(p) = p {
+                let sum = match per_arg.get(a) {
+                    Some(prev) => b.add(*prev, p),
+                    None => p,
+                };
+                per_arg.insert(*a, sum);
+            }
+        }
+        let contribs: Vec<(VarId, VarId)> =
+            per_arg.into_iter().map(|(a, p)| (a, b.mul(p, d))).collect();
+        out.extend(b.take());
+        for (a, c) in contribs {
+            let acc = self.acc(a);
+            out.push(Stmt::AddAcc(acc, c));
         }
     }
 
@@ -212,7 +314,7 @@ impl Reverse<'_> {
 
     /// Makes the primal values that `adjoint` reads from `branch` visible after the primal
     /// `if`: constants are re-defined in the adjoint, other values become extra results of
-    /// the `if` (with a zero placeholder from `other`).
+    /// the `if` (with a placeholder from `other`).
     fn export(
         &mut self,
         adjoint: &mut Block,
@@ -238,7 +340,10 @@ impl Reverse<'_> {
                 continue;
             }
             let placeholder = self.func.new_var(info.ty.clone(), "t", false);
-            other.stmts.push(Stmt::Let(placeholder, zero_of(&info.ty)));
+            match info.ty {
+                Ty::Array { .. } => other.stmts.push(Stmt::DeclAcc(placeholder, None)),
+                ref t => other.stmts.push(Stmt::Let(placeholder, zero_of(t))),
+            }
             other.results.push(placeholder);
             branch.results.push(v);
             outs.push(e);

@@ -1,0 +1,395 @@
+//! Reversing loops without a tape of intermediates.
+//!
+//! The reverse of `for i in range { body }` is a loop over the same iterations in the
+//! opposite order whose body recomputes the primal body (under fresh names) and then runs
+//! its adjoint. The only values saved are the carried values the recomputation needs — a
+//! carried value updated additively (`s += …`) needs none — into a tape indexed by the
+//! iteration: a fixed-size array when the trip count is known at compile time, a `Vec`
+//! otherwise. Loops that may stop early (`break`, `while`) count their iterations.
+//!
+//! Reads of local arrays are recomputed from the arrays' final contents, which is exact
+//! unless the array is overwritten after the read; that case is reported.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Reverse;
+use crate::ir::fresh::clone_fresh;
+use crate::ir::visit::{defs, free_vars, nested_blocks};
+use crate::ir::{ArrayKind, BinOp, Block, Carried, Loop, Op, Range, Save, Stmt, Ty, VarId};
+
+impl Reverse<'_> {
+    /// Appends the reverse of loop `l` to `out`; returns the primal statements (counter,
+    /// tapes) to insert before the loop.
+    pub(super) fn reverse_loop(
+        &mut self,
+        l: &mut Loop,
+        out: &mut Vec<Stmt>,
+        stores_after: &HashSet<VarId>,
+    ) -> Vec<Stmt> {
+        let carried_active: Vec<bool> = l
+            .carried
+            .iter()
+            .map(|c| self.active.contains(&c.inner))
+            .collect();
+        if !carried_active.iter().any(|a| *a) && !self.block_has_active(&l.body) {
+            return vec![];
+        }
+        // The recomputed body, under fresh names; the inner values and the induction
+        // variable are rebound by the reverse loop.
+        let mut map = HashMap::new();
+        let inner_new: Vec<VarId> = l
+            .carried
+            .iter()
+            .map(|c| self.fresh_like(c.inner, &mut map))
+            .collect();
+        let ind_new = l.range.as_ref().map(|r| self.fresh_like(r.ind, &mut map));
+        let mut clone = clone_fresh(self.func, &l.body, &mut map);
+        for (orig, new) in &map {
+            if self.active.contains(orig) {
+                self.active.insert(*new);
+            }
+        }
+        // Carried adjoints: the accumulator of each carried value's `out` holds the
+        // adjoint flowing into the current iteration's results.
+        let mut seeds = Vec::new();
+        let mut carried_adj = Vec::new();
+        for (k, c) in l.carried.iter().enumerate() {
+            if !carried_active[k] {
+                carried_adj.push(None);
+                continue;
+            }
+            let d = self.acc(c.out);
+            carried_adj.push(Some(d));
+            let r = clone.results[k];
+            if self.active.contains(&r) {
+                let acc = self.acc(r);
+                seeds.push(Stmt::AddAcc(acc, d));
+            }
+        }
+        let mut inside_later = stores_after.clone();
+        for s in &l.body.stmts {
+            super::stored_arrays(s, &mut inside_later);
+        }
+        let mut adjoint = self.block(&mut clone, seeds, &inside_later);
+        // Hand each carried adjoint to the previous iteration.
+        let mut inner_decls = Vec::new();
+        for (k, d) in carried_adj.iter().enumerate() {
+            let Some(d) = d else { continue };
+            let inner = inner_new[k];
+            let value = match self.adj.get(&inner).copied() {
+                Some(acc) => {
+                    inner_decls.push(self.decl_acc(inner, acc));
+                    acc
+                }
+                None => {
+                    let z = self.func.new_var(Ty::Float, "t", false);
+                    inner_decls.push(Stmt::Let(z, Op::Float(0.0)));
+                    z
+                }
+            };
+            adjoint.push(Stmt::SetAcc(*d, value));
+        }
+        // Keep only the recomputation the adjoint needs: dead code of the reverse body,
+        // with everything outside it live.
+        let local: HashSet<VarId> = clone.stmts.iter().flat_map(defs).collect();
+        let (kept, needed) = self.prune_reverse_body(
+            std::mem::take(&mut clone.stmts),
+            adjoint,
+            &inner_new,
+            ind_new,
+        );
+        self.check_array_reads(&kept, &local, &inside_later, l);
+        let needs_inner: Vec<bool> = inner_new.iter().map(|v| needed.contains(v)).collect();
+        let needs_ind = ind_new.is_some_and(|i| needed.contains(&i));
+
+        let simple = l.range.as_ref().is_some_and(|r| r.step.is_none())
+            && !l.exits
+            && !needs_inner.iter().any(|n| *n);
+        let mut before = Vec::new();
+        let mut restore = Vec::new();
+        let reverse_range = if simple {
+            let r = l.range.clone().map(|mut r| {
+                r.ind = ind_new.unwrap_or(r.ind);
+                r.rev = !r.rev;
+                r
+            });
+            // An unused induction variable still makes the loop run as many times.
+            r
+        } else {
+            let (count, counter) = self.add_counter(l, &mut before);
+            let it = self.func.new_var(Ty::Int(Some("usize".into())), "it", true);
+            let capacity = trip_capacity(self, l);
+            let mut saves = Vec::new();
+            for (k, c) in l.carried.iter().enumerate().take(needs_inner.len()) {
+                if !needs_inner[k] {
+                    continue;
+                }
+                let ty = self.func.ty(c.inner).clone();
+                let tape = self.func.new_var(
+                    Ty::Array {
+                        elem: Box::new(ty),
+                        kind: capacity.clone(),
+                    },
+                    format!("tape_{}", self.func.info(c.inner).name),
+                    true,
+                );
+                before.push(Stmt::DeclAcc(tape, None));
+                saves.push(Save {
+                    tape,
+                    value: c.inner,
+                    index: counter,
+                });
+                restore.push(Stmt::Let(inner_new[k], Op::Index(tape, vec![it])));
+            }
+            l.saves.extend(saves);
+            if let (Some(r), Some(i)) = (&l.range, ind_new) {
+                if needs_ind {
+                    restore.extend(self.induction_from_iteration(r, it, i));
+                }
+            }
+            let zero = self.int_lit(0, &mut before);
+            Some(Range {
+                ind: it,
+                start: zero,
+                end: count,
+                inclusive: false,
+                rev: true,
+                step: None,
+            })
+        };
+        let mut body = restore;
+        body.extend(inner_decls);
+        body.extend(kept);
+        out.push(Stmt::Loop(Box::new(Loop {
+            range: reverse_range,
+            carried: vec![],
+            body: Block {
+                stmts: body,
+                results: vec![],
+            },
+            exits: false,
+            saves: vec![],
+            span: l.span,
+        })));
+        // What flows out of the first iteration flows into the values entering the loop.
+        for (k, c) in l.carried.iter().enumerate().take(carried_adj.len()) {
+            if let Some(d) = carried_adj.get(k).copied().flatten() {
+                if self.active.contains(&c.init) {
+                    let acc = self.acc(c.init);
+                    out.push(Stmt::AddAcc(acc, d));
+                }
+            }
+        }
+        before
+    }
+
+    /// Removes what the reverse body (the recomputation followed by the adjoint) does not
+    /// need; returns what is left and the values it reads that the reverse loop must
+    /// provide.
+    fn prune_reverse_body(
+        &mut self,
+        recompute: Vec<Stmt>,
+        adjoint: Vec<Stmt>,
+        inner: &[VarId],
+        ind: Option<VarId>,
+    ) -> (Vec<Stmt>, HashSet<VarId>) {
+        let mut stmts = recompute;
+        stmts.extend(adjoint);
+        let mut defined: HashSet<VarId> = stmts.iter().flat_map(defs).collect();
+        defined.extend(inner.iter().copied());
+        defined.extend(ind);
+        let body = Block {
+            stmts,
+            results: vec![],
+        };
+        // Everything the body reads or writes that it does not define is live outside.
+        let mut outside: HashSet<VarId> = free_vars(&body)
+            .into_iter()
+            .filter(|v| !defined.contains(v))
+            .collect();
+        collect_written(&body.stmts, &defined, &mut outside);
+        let mut scratch = crate::ir::Function {
+            vars: self.func.vars.clone(),
+            params: vec![],
+            body,
+        };
+        crate::simplify::dead_code::remove_keeping(&mut scratch, &outside);
+        let needed: HashSet<VarId> = free_vars(&scratch.body).into_iter().collect();
+        (scratch.body.stmts, needed)
+    }
+
+    fn fresh_like(&mut self, v: VarId, map: &mut HashMap<VarId, VarId>) -> VarId {
+        let info = self.func.info(v).clone();
+        let n = self.func.new_var(info.ty, info.name, info.user_named);
+        map.insert(v, n);
+        if self.active.contains(&v) {
+            self.active.insert(n);
+        }
+        n
+    }
+
+    fn block_has_active(&self, b: &Block) -> bool {
+        b.stmts.iter().any(|s| {
+            defs(s).iter().any(|d| self.active.contains(d))
+                || matches!(s, Stmt::Store(a, ..) if self.active.contains(a))
+                || nested_blocks(s)
+                    .into_iter()
+                    .any(|n| self.block_has_active(n))
+        })
+    }
+
+    fn int_lit(&mut self, value: i64, before: &mut Vec<Stmt>) -> VarId {
+        let v = self.func.new_var(Ty::Int(Some("usize".into())), "t", false);
+        before.push(Stmt::Let(v, Op::Int(value)));
+        self.known.insert(v, Op::Int(value));
+        v
+    }
+
+    /// Adds an iteration counter to the primal loop (as its last carried value); returns
+    /// the count after the loop and the counter inside the body.
+    fn add_counter(&mut self, l: &mut Loop, before: &mut Vec<Stmt>) -> (VarId, VarId) {
+        let usize_ty = Ty::Int(Some("usize".into()));
+        let init = self.int_lit(0, before);
+        let inner = self.func.new_var(usize_ty.clone(), "iteration", true);
+        let one = self.func.new_var(usize_ty.clone(), "t", false);
+        self.known.insert(one, Op::Int(1));
+        let next = self.func.new_var(usize_ty.clone(), "t", false);
+        let count = self.func.new_var(usize_ty, "iterations", true);
+        l.body.stmts.insert(0, Stmt::Let(one, Op::Int(1)));
+        l.body
+            .stmts
+            .insert(1, Stmt::Let(next, Op::Bin(BinOp::Add, inner, one)));
+        let at = if l.exits {
+            l.body.results.len() - 1
+        } else {
+            l.body.results.len()
+        };
+        l.body.results.insert(at, next);
+        l.carried.push(Carried {
+            init,
+            inner,
+            out: count,
+        });
+        (count, inner)
+    }
+
+    /// `i` for iteration `it` of range `r`.
+    fn induction_from_iteration(&mut self, r: &Range, it: VarId, i: VarId) -> Vec<Stmt> {
+        let ty = self.func.ty(i).clone();
+        let mut stmts = Vec::new();
+        let mut new = |this: &mut Self, op: Op| {
+            let v = this.func.new_var(ty.clone(), "t", false);
+            stmts.push(Stmt::Let(v, op));
+            v
+        };
+        let offset = match r.step {
+            Some(s) => new(self, Op::Bin(BinOp::Mul, it, s)),
+            None => it,
+        };
+        let op = if r.rev {
+            let last = if r.inclusive {
+                r.end
+            } else {
+                let one = new(self, Op::Int(1));
+                new(self, Op::Bin(BinOp::Sub, r.end, one))
+            };
+            Op::Bin(BinOp::Sub, last, offset)
+        } else {
+            Op::Bin(BinOp::Add, r.start, offset)
+        };
+        stmts.push(Stmt::Let(i, op));
+        stmts
+    }
+
+    /// Reports recomputed reads of local arrays that are overwritten later: the reverse
+    /// sweep would read the later value.
+    fn check_array_reads(
+        &mut self,
+        recompute: &[Stmt],
+        local: &HashSet<VarId>,
+        stored_later: &HashSet<VarId>,
+        l: &Loop,
+    ) {
+        let mut reads = HashSet::new();
+        collect_reads(recompute, &mut reads);
+        for a in reads {
+            if !local.contains(&a) && stored_later.contains(&a) {
+                let name = self.func.info(a).name.clone();
+                self.errors.push((
+                    l.span.0,
+                    format!(
+                        "the gradient of this loop needs the values it reads from `{name}`, but `{name}` is overwritten after they are read; write each value to its own element (or its own array) instead of overwriting it"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The accumulators and arrays `stmts` write that are not in `defined`.
+fn collect_written(stmts: &[Stmt], defined: &HashSet<VarId>, out: &mut HashSet<VarId>) {
+    for s in stmts {
+        match s {
+            Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..)
+                if !defined.contains(a) =>
+            {
+                out.insert(*a);
+            }
+            Stmt::Loop(l) => {
+                out.extend(
+                    l.saves
+                        .iter()
+                        .map(|sv| sv.tape)
+                        .filter(|t| !defined.contains(t)),
+                );
+                collect_written(&l.body.stmts, defined, out);
+            }
+            other => {
+                for b in nested_blocks(other) {
+                    collect_written(&b.stmts, defined, out);
+                }
+            }
+        }
+    }
+}
+
+fn collect_reads(stmts: &[Stmt], out: &mut HashSet<VarId>) {
+    for s in stmts {
+        if let Stmt::Let(_, Op::Index(a, _)) = s {
+            out.insert(*a);
+        }
+        for b in nested_blocks(s) {
+            collect_reads(&b.stmts, out);
+        }
+    }
+}
+
+/// The tape length: the trip count when the range's bounds are constants, otherwise a
+/// growable tape.
+fn trip_capacity(rev: &Reverse<'_>, l: &Loop) -> ArrayKind {
+    let Some(r) = &l.range else {
+        return ArrayKind::Dynamic;
+    };
+    let constant = |v: VarId| -> Option<String> {
+        match rev.known.get(&v) {
+            Some(Op::Int(i)) => Some(i.to_string()),
+            Some(Op::Named(n)) => Some(n.tokens.to_string()),
+            _ => rev.fixed_lens.get(&v).cloned(),
+        }
+    };
+    match (constant(r.start), constant(r.end)) {
+        (Some(a), Some(b)) => {
+            let extra = if r.inclusive { " + 1" } else { "" };
+            let len = format!("({b}) - ({a}){extra}");
+            let value = match (a.parse::<i64>(), b.parse::<i64>()) {
+                (Ok(a), Ok(b)) => usize::try_from(b - a + i64::from(r.inclusive)).ok(),
+                _ => None,
+            };
+            ArrayKind::Fixed {
+                len: value.map_or(len, |v| v.to_string()),
+                value,
+            }
+        }
+        _ => ArrayKind::Dynamic,
+    }
+}
