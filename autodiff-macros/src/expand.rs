@@ -97,8 +97,13 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Reverse mode, simplified; unsupported constructs become spanned errors.
-fn gradient_ir(ir: &Function, sig: &SignatureInfo) -> syn::Result<Function> {
-    match diff::reverse(ir) {
+fn gradient_ir(ir: &Function, sig: &SignatureInfo, every_parameter: bool) -> syn::Result<Function> {
+    let result = if every_parameter {
+        diff::reverse_all(ir)
+    } else {
+        diff::reverse(ir)
+    };
+    match result {
         Ok(mut f) => {
             simplify(&mut f, sig.float.width);
             Ok(f)
@@ -126,17 +131,13 @@ fn generate(func: &ItemFn, sig: &SignatureInfo, ir: &Function) -> syn::Result<To
         ty: float.clone(),
         generic: sig.float.generic,
     };
-    let rev = gradient_ir(ir, sig)?;
+    let rev = gradient_ir(ir, sig, false)?;
 
     let mut grad_only = rev.clone();
     grad_only.body.results.remove(0);
     simplify(&mut grad_only, width);
 
-    let mut all_floats = ir.clone();
-    for p in &mut all_floats.params {
-        p.wrt = all_floats.vars[p.var.0 as usize].ty.is_differentiable();
-    }
-    let partials = gradient_ir(&all_floats, sig)?;
+    let partials = gradient_ir(ir, sig, true)?;
 
     let wrt: Vec<&signature::ParamInfo> = sig.wrt_params().collect();
     let wrt_names: Vec<String> = wrt.iter().map(|p| format!("`{}`", p.ident)).collect();

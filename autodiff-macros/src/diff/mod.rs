@@ -12,7 +12,7 @@ pub mod rules;
 
 #[cfg(test)]
 pub use forward::forward;
-pub use reverse::reverse;
+pub use reverse::{reverse, reverse_all};
 
 use crate::ir::{Function, Op, Ty, VarId};
 

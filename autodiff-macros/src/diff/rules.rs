@@ -277,22 +277,19 @@ fn math_partials(
             a[1]
         }
         MathFn::Max | MathFn::Min => {
-            // Ties split the gradient evenly.
+            // Ties split the gradient evenly; otherwise it goes to the argument returned
+            // (which is also right when the other one is NaN, as Rust returns the number).
             let other = a[1];
-            let wins = if f == MathFn::Max {
-                CmpOp::Gt
-            } else {
-                CmpOp::Lt
-            };
             let (one, half, zero) = (b.lit(1.0), b.lit(0.5), b.lit(0.0));
             let tie = b.push(Ty::Bool, Op::Cmp(CmpOp::Eq, x, other));
-            let tie_or_lose = b.select(tie, half, zero);
             if wanted(1) {
-                let other_wins = b.push(Ty::Bool, Op::Cmp(wins, other, x));
-                result[1] = Some(b.select(other_wins, one, tie_or_lose));
+                let other_out = b.push(Ty::Bool, Op::Cmp(CmpOp::Eq, out, other));
+                let chosen = b.select(other_out, one, zero);
+                result[1] = Some(b.select(tie, half, chosen));
             }
-            let x_wins = b.push(Ty::Bool, Op::Cmp(wins, x, other));
-            b.select(x_wins, one, tie_or_lose)
+            let x_out = b.push(Ty::Bool, Op::Cmp(CmpOp::Eq, out, x));
+            let chosen = b.select(x_out, one, zero);
+            b.select(tie, half, chosen)
         }
         MathFn::Clamp => {
             let (lo, hi) = (a[1], a[2]);
@@ -333,11 +330,16 @@ fn powi_partial(x: VarId, n: VarId, b: &mut Builder) -> VarId {
             b.mul(c, p)
         }
         None => {
+            // n x^(n-1), and 0 for n = 0 (also at x = 0, where the formula gives 0·∞).
             let one = b.push(Ty::Int(Some("i32".into())), Op::Int(1));
             let e = b.push(Ty::Int(Some("i32".into())), Op::Bin(BinOp::Sub, n, one));
             let p = b.math(MathFn::Powi, vec![x, e]);
             let c = b.float_op(Op::Cast(n, None));
-            b.mul(c, p)
+            let d = b.mul(c, p);
+            let zero_int = b.push(Ty::Int(Some("i32".into())), Op::Int(0));
+            let n_zero = b.push(Ty::Bool, Op::Cmp(CmpOp::Eq, n, zero_int));
+            let zero = b.lit(0.0);
+            b.select(n_zero, zero, d)
         }
     }
 }

@@ -125,7 +125,7 @@ impl Emitter<'_> {
                 let temp = !self.func().info(*v).user_named;
                 let constant = op.is_constant();
                 let select = matches!(op, Op::Select(..));
-                let reads_mutable = matches!(op, Op::Index(a, _) if self.mutable.contains(a));
+                let reads_mutable = op.args().iter().any(|a| self.mutable.contains(a));
                 if constant || (once && temp && !select && !reads_mutable && direct.contains(v)) {
                     self.inlined.insert(*v, op.clone());
                 }

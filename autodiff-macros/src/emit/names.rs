@@ -64,12 +64,16 @@ impl<'f> Names<'f> {
             assigned: HashMap::new(),
             taken: HashSet::new(),
         };
-        for p in &func.params {
-            let name = func.info(p.var).name.clone();
+        for (k, p) in func.params.iter().enumerate() {
+            let name = func.info(p.var).name.trim_start_matches("r#").to_string();
             names.taken.insert(name.clone());
-            names
-                .assigned
-                .insert(p.var, Ident::new(&name, Span::call_site()));
+            // The user's own identifier: its span resolves the parameter in the generated
+            // code, also when the function comes out of a `macro_rules!`.
+            let id = match func.param_idents.get(k) {
+                Some(user) => user.clone(),
+                None => ident(&name, Span::call_site()),
+            };
+            names.assigned.insert(p.var, id);
         }
         names
     }

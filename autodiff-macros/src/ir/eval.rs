@@ -84,6 +84,7 @@ pub fn eval(func: &Function, args: &[Value]) -> Result<Vec<Value>, String> {
     }
     let mut env = Env {
         vals: vec![None; func.vars.len()],
+        types: func.vars.iter().map(|v| v.ty.clone()).collect(),
     };
     for (p, a) in func.params.iter().zip(args) {
         env.set(p.var, a.clone());
@@ -93,6 +94,23 @@ pub fn eval(func: &Function, args: &[Value]) -> Result<Vec<Value>, String> {
 
 struct Env {
     vals: Vec<Option<Value>>,
+    types: Vec<super::Ty>,
+}
+
+/// The initial value of an accumulator or tape of type `ty`.
+fn zero_of(ty: &super::Ty) -> Value {
+    match ty {
+        super::Ty::Array { elem, kind } => {
+            let n = match kind {
+                super::ArrayKind::Fixed { value, .. } => value.unwrap_or(0),
+                super::ArrayKind::Dynamic => 0,
+            };
+            Value::A(vec![zero_of(elem); n])
+        }
+        super::Ty::Int(_) => Value::I(0),
+        super::Ty::Bool => Value::B(false),
+        _ => Value::F(0.0),
+    }
 }
 
 impl Env {
@@ -165,7 +183,7 @@ impl Env {
             Stmt::DeclAcc(v, like) => {
                 let zero = match like {
                     Some(l) => self.get(*l)?.zeros_like(),
-                    None => Value::F(0.0),
+                    None => zero_of(&self.types[v.0 as usize]),
                 };
                 self.set(*v, zero);
             }

@@ -125,6 +125,9 @@ pub struct Function {
     pub params: Vec<Param>,
     /// The body; its results are the function's results.
     pub body: Block,
+    /// The parameters' identifiers as the user wrote them (their spans resolve the names
+    /// in generated code, also when the function comes from a `macro_rules!`).
+    pub param_idents: Vec<syn::Ident>,
 }
 
 /// A sequence of statements yielding values.

@@ -661,14 +661,33 @@ impl<'c> Lowerer<'c> {
             }
             Pat::Guard(g) => {
                 let inner = self.pattern_condition(scrutinee, &g.pat, out);
-                self.scopes.push(Vec::new());
-                self.bind_pattern(scrutinee, &g.pat);
-                let guard = self.lower_condition(&g.guard, out);
-                self.scopes.pop();
+                let pat = &g.pat;
+                let guard = &g.guard;
+                let lower_guard = move |l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                    l.scopes.push(Vec::new());
+                    l.bind_pattern(scrutinee, pat);
+                    let v = l.lower_condition(guard, o);
+                    l.scopes.pop();
+                    Some(v)
+                };
                 Some(match inner {
-                    Some(c) => self.and(c, guard, out),
-                    None => guard,
+                    // The guard runs only when the pattern matches, as in Rust.
+                    Some(c) => {
+                        let then_b: Branch<'_, 'c> = Box::new(lower_guard);
+                        let else_b: Branch<'_, 'c> =
+                            Box::new(|l: &mut Lowerer<'c>, o: &mut Vec<Stmt>| {
+                                Some(l.push(o, Ty::Bool, Op::Bool(false)))
+                            });
+                        let v = self.lower_conditional(c, then_b, else_b, g.guard.span(), out);
+                        v.unwrap_or_else(|| self.poison(out))
+                    }
+                    None => lower_guard(self, out).unwrap_or_else(|| self.poison(out)),
                 })
+            }
+            // `k @ 1..=3`: the subpattern decides; `k` is bound by `bind_pattern`.
+            Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_some() => {
+                let (_, sub) = pi.subpat.as_ref()?;
+                self.pattern_condition(scrutinee, sub, out)
             }
             other => {
                 self.cx.error_spanned_by(other, "unsupported `match` pattern: use literals, ranges (`1..=3`), `|`, guards, a binding or `_`");

@@ -339,6 +339,10 @@ impl<'c> Lowerer<'c> {
         for a in &m.args {
             args.push(self.lower_value(a, out));
         }
+        if let Ty::Int(_) | Ty::Bool = self.ty(receiver) {
+            // Reported above; the arguments would only repeat it.
+            return self.poison(out);
+        }
         self.math_call(f, args, m.span(), out)
     }
 

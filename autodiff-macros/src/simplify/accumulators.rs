@@ -13,6 +13,13 @@ use crate::ir::{BinOp, Block, Function, Op, Stmt, Ty, VarId, VarInfo};
 pub fn merge(func: &mut Function) -> bool {
     let mut adds: HashMap<VarId, usize> = HashMap::new();
     count_adds(&func.body, &mut adds);
+    // Accumulators that only received other accumulators' values at some moment are kept:
+    // replacing them by those (still changing) accumulators would read later values.
+    let mut mutable = std::collections::HashSet::new();
+    collect_declared(&func.body, &mut mutable);
+    for acc in reads_mutable(&func.body, &mutable) {
+        adds.insert(acc, usize::MAX / 2);
+    }
     let mut rename = HashMap::new();
     let changed = merge_block(&mut func.body, &mut func.vars, &adds, &mut rename);
     if !rename.is_empty() {
@@ -32,6 +39,37 @@ fn resolve(rename: &HashMap<VarId, VarId>) -> HashMap<VarId, VarId> {
             (*k, v)
         })
         .collect()
+}
+
+fn collect_declared(block: &Block, out: &mut std::collections::HashSet<VarId>) {
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => {
+                out.insert(*a);
+            }
+            other => {
+                for b in nested_blocks(other) {
+                    collect_declared(b, out);
+                }
+            }
+        }
+    }
+}
+
+/// The accumulators some `+=` adds a mutable value into.
+fn reads_mutable(block: &Block, mutable: &std::collections::HashSet<VarId>) -> Vec<VarId> {
+    let mut out = Vec::new();
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::AddAcc(acc, v) if mutable.contains(v) => out.push(*acc),
+            other => {
+                for b in nested_blocks(other) {
+                    out.extend(reads_mutable(b, mutable));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// How many times each accumulator is written (`+=`, `=`, element writes).

@@ -137,7 +137,7 @@ fn sweep(block: &mut Block, reads: &HashMap<VarId, usize>) -> bool {
             changed |= l.saves.len() != saves;
             changed |= prune_carried(l, reads);
             changed |= sweep(&mut l.body, reads);
-            !(l.carried.iter().all(|c| unread(&c.out)) && !has_effects(&l.body, reads))
+            !l.carried.iter().all(|c| unread(&c.out)) || has_effects(&l.body, reads)
         }
     });
     changed || block.stmts.len() != before

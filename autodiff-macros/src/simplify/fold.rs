@@ -111,13 +111,16 @@ impl Folder {
                         }
                     }
                     out.append(&mut self.pending);
+                    // Reads of accumulators, local arrays and tapes see their value at this
+                    // point: no copy propagation and no sharing.
+                    if op.args().iter().any(|a| self.mutable.contains(a)) {
+                        self.defs.insert(*v, op.clone());
+                        out.push(stmt);
+                        continue;
+                    }
                     if let Op::Copy(a) = op {
                         self.subst.insert(*v, *a);
                         self.changed = true;
-                        continue;
-                    }
-                    if matches!(op, Op::Index(a, _) if self.mutable.contains(a)) {
-                        out.push(stmt);
                         continue;
                     }
                     let key = op_key(op);

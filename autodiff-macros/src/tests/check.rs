@@ -101,3 +101,32 @@ pub fn central_difference(
 pub fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
     (a - b).abs() <= abs + rel * a.abs().max(b.abs())
 }
+
+/// Arguments for a function whose differentiated parameters are `floats` floats followed by
+/// an array of `array` floats, taken in that order from the flat vector `flat`.
+pub fn flat_args(flat: &[f64], floats: usize, array: Option<usize>) -> (Vec<f64>, Vec<Value>) {
+    let scalars = flat[..floats].to_vec();
+    let arrays = match array {
+        Some(n) => vec![Value::A(
+            flat[floats..floats + n]
+                .iter()
+                .map(|x| Value::F(*x))
+                .collect(),
+        )],
+        None => vec![],
+    };
+    (scalars, arrays)
+}
+
+/// All floats in `values`, arrays flattened in order.
+pub fn flatten(values: &[Value]) -> Result<Vec<f64>, String> {
+    let mut out = Vec::new();
+    for v in values {
+        match v {
+            Value::F(x) => out.push(*x),
+            Value::A(items) => out.extend(flatten(items)?),
+            other => return Err(format!("not a float: {other:?}")),
+        }
+    }
+    Ok(out)
+}

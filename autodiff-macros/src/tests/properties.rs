@@ -69,3 +69,137 @@ fn random_programs_are_mostly_checked_against_central_differences() {
     let compared: usize = (0..300u64).map(|s| check_program(s).unwrap_or(0)).sum();
     assert!(compared > 300, "only {compared} components compared");
 }
+
+/// [`check_program`] for programs with loops, `break`s, array reads and local arrays: the
+/// differentiated parameters are floats and an array, compared component by component.
+fn check_loop_program(seed: u64) -> Result<usize, String> {
+    use super::check::{flat_args, flatten, run_with_arrays};
+    use crate::diff::{forward, reverse};
+    use crate::simplify::{Width, simplify};
+
+    let mut rng = Rng::new(seed);
+    let (func, shape) = super::random_program::random_function_with(&mut rng, true);
+    let rev = reverse(&func).map_err(|e| format!("{e:?}"))?;
+    let mut simple = rev.clone();
+    simplify(&mut simple, Width::F64);
+    let fwd = forward(&func)?;
+    let n = shape.floats + shape.array.unwrap_or(0);
+    let value_at = |flat: &[f64], ns: &[i64]| -> Result<f64, String> {
+        let (s, a) = flat_args(flat, shape.floats, shape.array);
+        run_with_arrays(&func, &s, ns, &a)?[0].float()
+    };
+    let mut compared = 0;
+    for _ in 0..3 {
+        let flat: Vec<f64> = (0..n).map(|_| rng.float(-2.0, 2.0)).collect();
+        let ns: Vec<i64> = (0..shape.ints).map(|_| rng.below(4) as i64).collect();
+        let f = value_at(&flat, &ns)?;
+        if !f.is_finite() {
+            continue;
+        }
+        let (s, a) = flat_args(&flat, shape.floats, shape.array);
+        let raw = flatten(&run_with_arrays(&rev, &s, &ns, &a)?)?;
+        let simplified = flatten(&run_with_arrays(&simple, &s, &ns, &a)?)?;
+        if raw[0] != f || simplified[0] != f {
+            return Err(format!(
+                "reverse-mode value {} / {} differs from the function's {f}",
+                raw[0], simplified[0]
+            ));
+        }
+        for (x, y) in raw.iter().zip(&simplified) {
+            if !(x == y || (x.is_nan() && y.is_nan())) {
+                return Err(format!(
+                    "simplification changed a result: {raw:?} vs {simplified:?}"
+                ));
+            }
+        }
+        let grad = &raw[1..];
+        for i in 0..n {
+            let mut tangent = vec![0.0; n];
+            tangent[i] = 1.0;
+            let (ts, ta) = flat_args(&tangent, shape.floats, shape.array);
+            let mut scalars = s.clone();
+            scalars.extend(ts);
+            let mut arrays = a.clone();
+            arrays.extend(ta);
+            let t = run_with_arrays(&fwd, &scalars, &ns, &arrays)?[1].float()?;
+            if !close(grad[i], t, 1e-9, 1e-12) {
+                return Err(format!(
+                    "component {i}: reverse {} vs forward {t} at {flat:?}",
+                    grad[i]
+                ));
+            }
+            let scale = flat[i].abs().max(1.0);
+            let cd = |h: f64| -> Result<f64, String> {
+                let mut plus = flat.clone();
+                let mut minus = flat.clone();
+                plus[i] += h;
+                minus[i] -= h;
+                Ok((value_at(&plus, &ns)? - value_at(&minus, &ns)?) / (2.0 * h))
+            };
+            let (coarse, fine) = (cd(1e-4 * scale)?, cd(1e-5 * scale)?);
+            if !close(coarse, fine, 1e-5, 1e-6) {
+                continue;
+            }
+            compared += 1;
+            if !close(grad[i], fine, 1e-5, 1e-6) {
+                return Err(format!(
+                    "component {i}: reverse {} vs central difference {fine} at {flat:?} {ns:?}",
+                    grad[i]
+                ));
+            }
+        }
+    }
+    Ok(compared)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn loops_reverse_forward_and_central_differences_agree(seed in any::<u64>()) {
+        if let Err(e) = check_loop_program(seed) {
+            let mut rng = Rng::new(seed);
+            let (func, _) = super::random_program::random_function_with(&mut rng, true);
+            panic!("seed {seed}: {e}\n{func:#?}");
+        }
+    }
+}
+
+#[test]
+fn random_loop_programs_are_mostly_checked_and_contain_loops() {
+    let mut loops = 0;
+    let mut compared = 0;
+    for seed in 0..300u64 {
+        let mut rng = Rng::new(seed);
+        let (func, _) = super::random_program::random_function_with(&mut rng, true);
+        if format!("{:?}", func.body).contains("Loop(") {
+            loops += 1;
+        }
+        compared += check_loop_program(seed).unwrap_or(0);
+    }
+    assert!(loops > 100, "only {loops} programs with loops");
+    assert!(compared > 500, "only {compared} components compared");
+}
+
+#[test]
+#[ignore]
+fn show_loop_program() {
+    let seed: u64 = std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut rng = Rng::new(seed);
+    let (func, _) = super::random_program::random_function_with(&mut rng, true);
+    let rev = crate::diff::reverse(&func).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut simple = rev.clone();
+    crate::simplify::simplify(&mut simple, crate::simplify::Width::F64);
+    let spelling = crate::emit::FloatSpelling {
+        ty: syn::parse_quote!(f64),
+        generic: false,
+    };
+    for f in [&func, &rev, &simple] {
+        let (stmts, results) = crate::emit::emit_body(f, &spelling, &[]);
+        let src = quote::quote!(fn f() { #stmts (#(#results),*) });
+        println!("{}\n-----", crate::expand::pretty(&src));
+    }
+}

@@ -30,22 +30,37 @@ impl Rng {
     }
 }
 
-/// The number of float and integer parameters of a generated program.
+/// The number of float and integer parameters of a generated program, and the length of
+/// its array parameter (after the floats) if it has one.
 pub struct Shape {
     pub floats: usize,
     pub ints: usize,
+    pub array: Option<usize>,
 }
 
 struct Gen<'r> {
     rng: &'r mut Rng,
     func: Function,
+    /// The array parameter, read inside loops, when generating loops.
+    array: Option<VarId>,
 }
+
+/// The length of the array parameter of programs with loops.
+pub const ARRAY_LEN: usize = 3;
 
 /// A random function of 1–3 float parameters (all differentiated) and one integer.
 pub fn random_function(rng: &mut Rng) -> (Function, Shape) {
+    random_function_with(rng, false)
+}
+
+/// A random function as [`random_function`]; with `loops`, it also takes an array
+/// `[f64; 3]` (differentiated) and contains loops (counted, reversed, unbounded), `break`s,
+/// array reads and local arrays.
+pub fn random_function_with(rng: &mut Rng, loops: bool) -> (Function, Shape) {
     let mut g = Gen {
         rng,
         func: Function::default(),
+        array: None,
     };
     let nf = 1 + g.rng.below(3);
     let mut floats = Vec::new();
@@ -57,6 +72,25 @@ pub fn random_function(rng: &mut Rng) -> (Function, Shape) {
             passing: crate::ir::Passing::Value,
         });
         floats.push(v);
+    }
+    if loops {
+        let a = g.func.new_var(
+            Ty::Array {
+                elem: Box::new(Ty::Float),
+                kind: crate::ir::ArrayKind::Fixed {
+                    len: ARRAY_LEN.to_string(),
+                    value: Some(ARRAY_LEN),
+                },
+            },
+            "a",
+            true,
+        );
+        g.func.params.push(Param {
+            var: a,
+            wrt: true,
+            passing: crate::ir::Passing::Value,
+        });
+        g.array = Some(a);
     }
     let n = g.func.new_var(Ty::Int(Some("i64".into())), "n", true);
     g.func.params.push(Param {
@@ -76,6 +110,7 @@ pub fn random_function(rng: &mut Rng) -> (Function, Shape) {
         Shape {
             floats: nf,
             ints: 1,
+            array: loops.then_some(ARRAY_LEN),
         },
     )
 }
@@ -112,7 +147,15 @@ impl Gen<'_> {
     ) -> VarId {
         for _ in 0..len {
             let choice = self.rng.below(100);
-            if choice < 12 && depth < 2 {
+            if self.array.is_some() && choice >= 90 && depth < 2 {
+                self.loop_stmt(out, floats, ints, depth);
+            } else if self.array.is_some() && (84..90).contains(&choice) {
+                let a = self.array.unwrap_or(VarId(0));
+                let k = self.rng.below(ARRAY_LEN) as i64;
+                let k = self.let_(out, Ty::Int(Some("usize".into())), Op::Int(k));
+                let v = self.let_(out, Ty::Float, Op::Index(a, vec![k]));
+                floats.push(v);
+            } else if choice < 12 && depth < 2 {
                 self.branch(out, floats, ints, depth);
             } else if choice < 18 {
                 // integer arithmetic, cast into the float world (a constant there)
@@ -179,6 +222,138 @@ impl Gen<'_> {
             else_block,
             outs,
         });
+    }
+
+    /// A loop carrying one or two floats: counted (`for i in 0..k`, maybe reversed) or
+    /// unbounded with a counter, with array reads, a local array, and maybe a `break`.
+    fn loop_stmt(
+        &mut self,
+        out: &mut Vec<Stmt>,
+        floats: &mut Vec<VarId>,
+        ints: &[VarId],
+        depth: usize,
+    ) {
+        use crate::ir::{Carried, Loop, Range, Site};
+        let usize_ty = Ty::Int(Some("usize".into()));
+        let trip = 1 + self.rng.below(4) as i64;
+        let kind = self.rng.below(3);
+        let n_carried = 1 + self.rng.below(2);
+        let mut carried = Vec::new();
+        for _ in 0..n_carried {
+            let init = self.pick(floats);
+            let inner = self.func.new_var(Ty::Float, "c", true);
+            carried.push((init, inner));
+        }
+        let mut body = Vec::new();
+        let mut visible: Vec<VarId> = floats.clone();
+        visible.extend(carried.iter().map(|c| c.1));
+        let ind = self.func.new_var(usize_ty.clone(), "i", true);
+        let zero = self.let_(out, usize_ty.clone(), Op::Int(0));
+        let trip_v = self.let_(out, usize_ty.clone(), Op::Int(trip));
+        let counter = (kind == 2).then(|| {
+            (
+                self.let_(out, usize_ty.clone(), Op::Int(0)),
+                self.func.new_var(usize_ty.clone(), "k", true),
+            )
+        });
+        let position = match counter {
+            Some((_, k)) => k,
+            None => ind,
+        };
+        let fpos = self.let_(&mut body, Ty::Float, Op::Cast(position, None));
+        visible.push(fpos);
+        if let Some(a) = self.array {
+            let three = self.let_(&mut body, usize_ty.clone(), Op::Int(ARRAY_LEN as i64));
+            let r = self.let_(
+                &mut body,
+                usize_ty.clone(),
+                Op::Bin(BinOp::Rem, position, three),
+            );
+            let v = self.let_(&mut body, Ty::Float, Op::Index(a, vec![r]));
+            visible.push(v);
+            if self.rng.chance(30) {
+                // A local array written and read back in the same iteration.
+                let h = self.func.new_var(
+                    Ty::Array {
+                        elem: Box::new(Ty::Float),
+                        kind: crate::ir::ArrayKind::Fixed {
+                            len: "2".into(),
+                            value: Some(2),
+                        },
+                    },
+                    "h",
+                    true,
+                );
+                let fill = self.let_(&mut body, Ty::Float, Op::Float(0.0));
+                let two = self.let_(&mut body, usize_ty.clone(), Op::Int(2));
+                body.push(Stmt::DeclArray {
+                    array: h,
+                    fill,
+                    len: two,
+                });
+                let one = self.let_(&mut body, usize_ty.clone(), Op::Int(1));
+                let w = self.pick(&visible);
+                body.push(Stmt::Store(h, vec![one], w));
+                let back = self.let_(&mut body, Ty::Float, Op::Index(h, vec![one]));
+                let sq = self.let_(&mut body, Ty::Float, Op::Bin(BinOp::Mul, back, back));
+                visible.push(sq);
+            }
+        }
+        let len = 1 + self.rng.below(3);
+        self.block_body(&mut body, &mut visible, ints, len, depth + 1);
+        let nexts: Vec<VarId> = (0..n_carried).map(|_| self.pick(&visible)).collect();
+        let mut results = nexts.clone();
+        let mut loop_carried: Vec<Carried> = carried
+            .iter()
+            .map(|(init, inner)| Carried {
+                init: *init,
+                inner: *inner,
+                out: self.func.new_var(Ty::Float, "c", true),
+            })
+            .collect();
+        let mut exits = false;
+        if let Some((init, k)) = counter {
+            let one = self.let_(&mut body, usize_ty.clone(), Op::Int(1));
+            let next_k = self.let_(&mut body, usize_ty.clone(), Op::Bin(BinOp::Add, k, one));
+            let flag = self.let_(&mut body, Ty::Bool, Op::Cmp(CmpOp::Lt, next_k, trip_v));
+            results.push(next_k);
+            loop_carried.push(Carried {
+                init,
+                inner: k,
+                out: self.func.new_var(usize_ty.clone(), "k", true),
+            });
+            results.push(flag);
+            exits = true;
+        } else if self.rng.chance(40) {
+            // `if cond { break; }` after the updates.
+            let v = self.pick(&visible);
+            let c = self.rng.float(-1.0, 1.0);
+            let c = self.let_(&mut body, Ty::Float, Op::Float(c));
+            let brk = self.let_(&mut body, Ty::Bool, Op::Cmp(CmpOp::Gt, v, c));
+            let go_on = self.let_(&mut body, Ty::Bool, Op::Not(brk));
+            results.push(go_on);
+            exits = true;
+        }
+        let range = (kind != 2).then_some(Range {
+            ind,
+            start: zero,
+            end: trip_v,
+            inclusive: false,
+            rev: kind == 1,
+            step: None,
+        });
+        floats.extend(loop_carried.iter().take(n_carried).map(|c| c.out));
+        out.push(Stmt::Loop(Box::new(Loop {
+            range,
+            carried: loop_carried,
+            body: Block {
+                stmts: body,
+                results,
+            },
+            exits,
+            saves: vec![],
+            span: Site(proc_macro2::Span::call_site()),
+        })));
     }
 
     /// One float operation, defined and smooth (except at documented kinks) on all reals.

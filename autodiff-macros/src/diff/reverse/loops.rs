@@ -210,8 +210,8 @@ impl Reverse<'_> {
         collect_written(&body.stmts, &defined, &mut outside);
         let mut scratch = crate::ir::Function {
             vars: self.func.vars.clone(),
-            params: vec![],
             body,
+            ..Default::default()
         };
         crate::simplify::dead_code::remove_keeping(&mut scratch, &outside);
         let needed: HashSet<VarId> = free_vars(&scratch.body).into_iter().collect();

@@ -24,6 +24,24 @@ pub type Unsupported = (Span, String);
 
 /// Differentiates `input` in reverse mode. See the module documentation.
 pub fn reverse(input: &Function) -> Result<Function, Vec<Unsupported>> {
+    let wrt = input.wrt_params();
+    reverse_for(input, &wrt)
+}
+
+/// Reverse mode yielding the gradient with respect to every differentiable parameter (the
+/// form other functions call through): parameters outside `wrt` are constants, so their
+/// partial derivatives are zero.
+pub fn reverse_all(input: &Function) -> Result<Function, Vec<Unsupported>> {
+    let all: Vec<VarId> = input
+        .params
+        .iter()
+        .filter(|p| input.ty(p.var).is_differentiable())
+        .map(|p| p.var)
+        .collect();
+    reverse_for(input, &all)
+}
+
+fn reverse_for(input: &Function, outputs: &[VarId]) -> Result<Function, Vec<Unsupported>> {
     let mut func = input.clone();
     let wrt = func.wrt_params();
     let active = active_vars(&func, &wrt);
@@ -48,7 +66,7 @@ pub fn reverse(input: &Function) -> Result<Function, Vec<Unsupported>> {
     }
     let adjoint = rev.block(&mut body, seed, &HashSet::new());
     let mut grads = Vec::new();
-    for p in &wrt {
+    for p in outputs {
         let acc = rev.acc(*p);
         body.stmts.push(rev.decl_acc(*p, acc));
         grads.push(acc);
