@@ -47,20 +47,60 @@
 //!
 //! ## The supported subset
 //!
-//! - `f64`/`f32` arguments and result (one float type per function), integer and `bool`
-//!   arguments; float, integer and bool literals; `as` casts; constants such as
-//!   `std::f64::consts::PI` and user `const`s.
+//! - `f64`/`f32` arguments and result (one float type per function) or a type parameter
+//!   `T: num_traits::Float` (literals as `T::from(2.0).unwrap()`, `T::one()`, `T::zero()`);
+//!   integer and `bool` arguments; float, integer and bool literals; `as` casts;
+//!   constants such as `std::f64::consts::PI` and user `const`s.
+//! - Arrays of floats: `[T; N]`, `&[T; N]`, `&[[T; M]; N]`, `&[T]`, `&Vec<T>` — indexing by
+//!   integer expressions (`x[i + 1]`, `w[j][k]`), `.len()`, local arrays
+//!   (`let mut h = [0.0; N];`, `let v = [a, b];`) with element assignment.
 //! - `let`, `let mut`, shadowing, reassignment, `+= -= *= /=`, blocks, `+ - * / %`, unary
 //!   minus, comparisons, `&&`, `||`, `!`.
 //! - Float methods, as `x.sin()` or `f64::sin(x)`: `sin cos tan asin acos atan atan2 sinh
 //!   cosh tanh asinh acosh atanh exp exp2 exp_m1 ln log log2 log10 ln_1p sqrt cbrt powi powf
 //!   recip abs signum hypot mul_add max min clamp floor ceil round trunc to_degrees
 //!   to_radians`.
-//! - `if`/`else` on any condition, `match` on integers and `bool`s (literals, ranges, `|`,
-//!   guards, bindings), early `return`.
+//! - `if`/`else` on any condition, `match` on integers and `bool`s (literals, constants,
+//!   ranges, `|`, guards, `k @ …` bindings), early `return` (outside loops).
+//! - Loops: `for i in a..b`, `a..=b`, `(a..b).rev()`, `.step_by(k)`; `for v in x.iter()`,
+//!   `for &v in &x`, `.iter().enumerate()`, `.iter().zip(y.iter())`; `while`, `loop`,
+//!   `break`, `continue`, nested loops.
+//! - `&self` methods in `impl` blocks: the fields (`self.data[i]`) are data, never
+//!   differentiated.
 //! - Calls to other `#[differentiable]` functions (including through module paths and
-//!   `Self::`), differentiated through the callee's generated items. A call whose
-//!   arguments do not depend on the differentiated inputs may call any function.
+//!   `Self::`), differentiated through the callee's generated items; a callee's parameters
+//!   outside its `wrt(...)` are constants. A call whose arguments do not depend on the
+//!   differentiated inputs may call any function.
+//!
+//! Gradients have the shape of their parameters: a float for a float, an array of the same
+//! shape for `[T; N]` and `&[T; N]`, a `Vec<T>` for `&[T]` and `&Vec<T>`. For slice
+//! parameters there is also `f_value_and_grad_into(args…, grad_x: &mut [T], …)`, which
+//! writes the gradient into the caller's buffer instead of allocating.
+//!
+//! ```
+//! use autodiff::differentiable;
+//!
+//! #[differentiable]
+//! fn rosenbrock(x: &[f64]) -> f64 {
+//!     let mut s = 0.0;
+//!     for i in 0..x.len() - 1 {
+//!         s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+//!     }
+//!     s
+//! }
+//!
+//! let x = [-1.2, 1.0, 0.5];
+//! let (f, g) = rosenbrock_value_and_grad(&x);
+//! let mut buffer = [0.0; 3];
+//! assert_eq!(rosenbrock_value_and_grad_into(&x, &mut buffer), f);
+//! assert_eq!(buffer.to_vec(), g);
+//! ```
+//!
+//! Loops need no tape: the reverse sweep recomputes each iteration's values. Only values
+//! carried from one iteration to the next and overwritten non-linearly (`p = p * t + c[i]`)
+//! are saved, into a fixed-size array when the trip count is a constant and into a `Vec`
+//! otherwise (a `while` loop, a range with run-time bounds); sums like `s += …` save
+//! nothing. Gradients of slices and `Vec`s are `Vec`s (or caller buffers, with `_into`).
 //!
 //! Conventions at kinks follow PyTorch: the derivative of `abs` at 0 is 0, `max`/`min` split
 //! the gradient evenly at ties, `floor`/`ceil`/`round`/`trunc`/`signum` have derivative 0,
