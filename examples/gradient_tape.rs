@@ -43,14 +43,21 @@ fn main() {
         x -= learning_rate * gradient;
         iteration += 1;
     }
-    println!("converged to x = {x:.6} after {iteration} iterations (loss {:.3e})", loss(x));
+    println!(
+        "converged to x = {x:.6} after {iteration} iterations (loss {:.3e})",
+        loss(x)
+    );
 
     // Gradients of an intermediate value and of the output, from one point: no tape to
     // keep alive and nothing to delete afterwards.
     let at = 1.0;
     let grad_z = z_grad(at);
     let grad_y = y_grad(at);
-    println!("at x = {at}: z = {}, dz/dx = {grad_z}; y = {}, dy/dx = {grad_y}", z(at), y(at));
+    println!(
+        "at x = {at}: z = {}, dz/dx = {grad_z}; y = {}, dy/dx = {grad_y}",
+        z(at),
+        y(at)
+    );
     assert_eq!(grad_z, 1.0);
     assert_eq!(grad_y, 2.0 * (at - 4.0));
 }

@@ -22,6 +22,7 @@ impl Model {
     /// The mean negative log-likelihood of labels `y` under weights `w` and bias `b`:
     /// `mean(log(1 + exp(z)) - y z)` with `z = w·x + b`, computed stably.
     #[differentiable]
+    #[allow(clippy::needless_range_loop)] // indexed loops are what the macro differentiates
     fn loss(&self, w: &[f64; FEATURES], b: f64) -> f64 {
         let mut total = 0.0;
         for i in 0..SAMPLES {
@@ -54,13 +55,13 @@ fn data() -> Model {
     };
     let mut x = [[0.0; FEATURES]; SAMPLES];
     let mut y = [0.0; SAMPLES];
-    for i in 0..SAMPLES {
-        for j in 0..FEATURES {
-            x[i][j] = 4.0 * uniform() - 2.0;
+    for (row, label) in x.iter_mut().zip(y.iter_mut()) {
+        for v in row.iter_mut() {
+            *v = 4.0 * uniform() - 2.0;
         }
-        let z: f64 = true_b + (0..FEATURES).map(|j| true_w[j] * x[i][j]).sum::<f64>();
+        let z: f64 = true_b + row.iter().zip(&true_w).map(|(v, w)| v * w).sum::<f64>();
         let p = 1.0 / (1.0 + (-z).exp());
-        y[i] = if uniform() < p { 1.0 } else { 0.0 };
+        *label = if uniform() < p { 1.0 } else { 0.0 };
     }
     Model { x, y }
 }
