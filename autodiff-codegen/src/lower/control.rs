@@ -330,7 +330,7 @@ impl<'c> Lowerer<'c> {
             if let Some((_, diverge)) = &init.diverge {
                 self.cx.error_spanned_by(
                     diverge,
-                    "`let … else` is not supported in a #[differentiable] function",
+                    "`let … else` is not supported in a #[differentiable] function; use `match` or `if`/`else`",
                 );
                 return;
             }
@@ -363,7 +363,13 @@ impl<'c> Lowerer<'c> {
                     self.lower_expr(&init.expr, out);
                 }
             }
-            other => self.cx.error_spanned_by(other, "only `let name = …;` (optionally `mut`, optionally typed) is supported; destructuring patterns are not"),
+            other => {
+                self.cx.error_spanned_by(other, "only `let name = …;` (optionally `mut`, optionally typed) is supported; destructuring patterns are not: bind each value with its own `let`");
+                // Check the initializer too, so its own problems are reported now.
+                if let Some(init) = &local.init {
+                    self.lower_expr(&init.expr, out);
+                }
+            }
         }
     }
 

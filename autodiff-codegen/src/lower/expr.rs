@@ -343,10 +343,20 @@ impl<'c> Lowerer<'c> {
             // Reported above; the arguments would only repeat it.
             return self.poison(out);
         }
-        self.math_call(f, args, m.span(), out)
+        let arg_spans: Vec<Span> = m.args.iter().map(|a| a.span()).collect();
+        self.math_call_at(f, args, m.span(), &arg_spans, out)
     }
 
-    fn math_call(&mut self, f: MathFn, args: Vec<VarId>, span: Span, out: &mut Vec<Stmt>) -> VarId {
+    /// A float method call, checking its arguments; `arg_spans` are the spans of the
+    /// arguments after the receiver, for pointing at a wrong one.
+    fn math_call_at(
+        &mut self,
+        f: MathFn,
+        args: Vec<VarId>,
+        span: Span,
+        arg_spans: &[Span],
+        out: &mut Vec<Stmt>,
+    ) -> VarId {
         if args.len() != f.arity() {
             self.cx.error_at(
                 span,
@@ -361,17 +371,18 @@ impl<'c> Lowerer<'c> {
         }
         for (i, a) in args.iter().enumerate().skip(1) {
             let want_int = f == MathFn::Powi;
+            let at = arg_spans.get(i - 1).copied().unwrap_or(span);
             match (self.ty(*a), want_int) {
                 (Ty::Opaque, _) | (Ty::Float, false) | (Ty::Int(_), true) => {}
                 (t, true) => self.cx.error_at(
-                    span,
+                    at,
                     format!(
-                        "the exponent of `powi` must be an integer, found {}",
+                        "the exponent of `powi` must be an integer, found {}; use `powf` for a float exponent",
                         ty_name(&t)
                     ),
                 ),
                 (t, false) => self.cx.error_at(
-                    span,
+                    at,
                     format!(
                         "argument {i} of `{}` must be a float, found {}",
                         f.name(),
@@ -413,7 +424,8 @@ impl<'c> Lowerer<'c> {
                 || ty_name == "Float"
             {
                 if let Some(f) = MathFn::from_name(&method) {
-                    return self.math_call(f, args, c.span(), out);
+                    let arg_spans: Vec<Span> = c.args.iter().skip(1).map(|a| a.span()).collect();
+                    return self.math_call_at(f, args, c.span(), &arg_spans, out);
                 }
                 let hint = if method == "from" {
                     format!("; convert integers with `as {}`", self.float_name)
