@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Emitter;
-use crate::ir::{ArrayKind, Loop, Op, Ty};
+use crate::ir::{ArrayKind, BinOp, Loop, Op, Ty, VarId};
 
 impl Emitter<'_> {
     pub(super) fn loop_stmt(&mut self, l: &Loop) -> TokenStream {
@@ -33,22 +33,29 @@ impl Emitter<'_> {
             }
         }
         body.extend(self.stmts(&l.body.stmts));
-        let mut targets = Vec::new();
-        let mut values = Vec::new();
-        for (c, next) in l.carried.iter().zip(&l.body.results) {
-            if *next == c.inner {
-                continue;
+        let changed: Vec<(VarId, VarId)> = l.carried.iter().zip(&l.body.results).filter(|(c, next)| **next != c.inner).map(|(c, next)| (c.inner, *next)).collect();
+        if changed.len() == 1 {
+            let (inner, next) = changed[0];
+            let t = self.names.of(inner);
+            // `s = s + e` is written `s += e` (and `s - e` as `s -= e`).
+            match self.inlined.get(&next).cloned() {
+                Some(Op::Bin(BinOp::Add, a, e)) if a == inner => {
+                    let (e, _) = self.operand(e);
+                    body.extend(quote!(#t += #e;));
+                }
+                Some(Op::Bin(BinOp::Sub, a, e)) if a == inner => {
+                    let e = self.operand_at(e, super::expr::Prec::Product);
+                    body.extend(quote!(#t -= #e;));
+                }
+                _ => {
+                    let (v, _) = self.operand(next);
+                    body.extend(quote!(#t = #v;));
+                }
             }
-            targets.push(self.names.of(c.inner));
-            values.push(self.operand(*next).0);
-        }
-        match targets.len() {
-            0 => {}
-            1 => {
-                let (t, v) = (&targets[0], &values[0]);
-                body.extend(quote!(#t = #v;));
-            }
-            _ => body.extend(quote!((#(#targets),*) = (#(#values),*);)),
+        } else if !changed.is_empty() {
+            let targets: Vec<_> = changed.iter().map(|(inner, _)| self.names.of(*inner)).collect();
+            let values: Vec<_> = changed.iter().map(|(_, next)| self.operand(*next).0).collect();
+            body.extend(quote!((#(#targets),*) = (#(#values),*);));
         }
         if l.exits {
             if let Some(flag) = l.body.results.last() {

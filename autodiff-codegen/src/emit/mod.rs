@@ -50,7 +50,7 @@ pub fn emit_body(
         mutable,
         buffers: buffers.iter().cloned().collect(),
     };
-    e.choose_inlined(&func.body);
+    e.choose_inlined(&func.body, false);
     let stmts = e.stmts(&func.body.stmts);
     let results = func.body.results.iter().map(|r| e.operand(*r).0).collect();
     (stmts, results)
@@ -110,19 +110,23 @@ fn collect_mutable(block: &Block, out: &mut HashSet<VarId>) {
 impl Emitter<'_> {
     /// Constants are always inlined; a temporary read once, by a later statement of the
     /// same block (not inside a branch or loop), is inlined into that statement.
-    fn choose_inlined(&mut self, block: &Block) {
+    fn choose_inlined(&mut self, block: &Block, loop_body: bool) {
         let mut direct: HashSet<VarId> = HashSet::new();
         for stmt in &block.stmts {
             direct.extend(direct_uses(stmt));
+            let is_loop = matches!(stmt, Stmt::Loop(_));
             for b in nested_blocks(stmt) {
-                self.choose_inlined(b);
+                self.choose_inlined(b, is_loop);
             }
         }
         direct.extend(block.results.iter().copied());
+        let results: HashSet<VarId> = if loop_body { block.results.iter().copied().collect() } else { HashSet::new() };
         for stmt in &block.stmts {
             if let Stmt::Let(v, op) = stmt {
                 let once = self.counts.get(v).copied().unwrap_or(0) == 1;
-                let temp = !self.func().info(*v).user_named;
+                // A named value whose only use is to be the block's result (a loop's next
+                // value, `s = s + …`) is written at that use: `s += …`.
+                let temp = !self.func().info(*v).user_named || (once && results.contains(v));
                 let constant = op.is_constant();
                 let select = matches!(op, Op::Select(..));
                 let reads_mutable = op.args().iter().any(|a| self.mutable.contains(a));

@@ -13,15 +13,12 @@ use crate::ir::{BinOp, Block, Function, Op, Stmt, Ty, VarId, VarInfo};
 pub fn merge(func: &mut Function) -> bool {
     let mut adds: HashMap<VarId, usize> = HashMap::new();
     count_adds(&func.body, &mut adds);
-    // Accumulators that only received other accumulators' values at some moment are kept:
-    // replacing them by those (still changing) accumulators would read later values.
+    // An accumulator that received another accumulator's value is replaced by it only if
+    // that one does not change afterwards.
     let mut mutable = std::collections::HashSet::new();
     collect_declared(&func.body, &mut mutable);
-    for acc in reads_mutable(&func.body, &mutable) {
-        adds.insert(acc, usize::MAX / 2);
-    }
     let mut rename = HashMap::new();
-    let changed = merge_block(&mut func.body, &mut func.vars, &adds, &mut rename);
+    let changed = merge_block(&mut func.body, &mut func.vars, &adds, &mutable, &mut rename);
     if !rename.is_empty() {
         rename_uses(&mut func.body, &resolve(&rename));
     }
@@ -56,20 +53,13 @@ fn collect_declared(block: &Block, out: &mut std::collections::HashSet<VarId>) {
     }
 }
 
-/// The accumulators some `+=` adds a mutable value into.
-fn reads_mutable(block: &Block, mutable: &std::collections::HashSet<VarId>) -> Vec<VarId> {
-    let mut out = Vec::new();
-    for stmt in &block.stmts {
-        match stmt {
-            Stmt::AddAcc(acc, v) if mutable.contains(v) => out.push(*acc),
-            other => {
-                for b in nested_blocks(other) {
-                    out.extend(reads_mutable(b, mutable));
-                }
-            }
-        }
+/// Whether `stmt` (at any depth) writes `v`.
+fn writes_to(stmt: &Stmt, v: VarId) -> bool {
+    match stmt {
+        Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..) => *a == v,
+        Stmt::Loop(l) if l.saves.iter().any(|s| s.tape == v) => true,
+        other => nested_blocks(other).into_iter().any(|b| b.stmts.iter().any(|s| writes_to(s, v))),
     }
-    out
 }
 
 /// How many times each accumulator is written (`+=`, `=`, element writes).
@@ -94,6 +84,7 @@ fn merge_block(
     block: &mut Block,
     vars: &mut Vec<VarInfo>,
     adds: &HashMap<VarId, usize>,
+    mutable: &std::collections::HashSet<VarId>,
     rename: &mut HashMap<VarId, VarId>,
 ) -> bool {
     let mut changed = false;
@@ -109,7 +100,7 @@ fn merge_block(
                 } else if total == 0 {
                     block.stmts[i] = Stmt::Let(acc, Op::Float(0.0));
                     changed = true;
-                } else if let Some(positions) = local_adds(block, i, acc, total) {
+                } else if let Some(positions) = local_adds(block, i, acc, total, mutable) {
                     collapse(block, vars, i, acc, &positions, rename);
                     changed = true;
                     continue;
@@ -120,10 +111,10 @@ fn merge_block(
                 else_block,
                 ..
             } => {
-                changed |= merge_block(then_block, vars, adds, rename);
-                changed |= merge_block(else_block, vars, adds, rename);
+                changed |= merge_block(then_block, vars, adds, mutable, rename);
+                changed |= merge_block(else_block, vars, adds, mutable, rename);
             }
-            Stmt::Loop(l) => changed |= merge_block(&mut l.body, vars, adds, rename),
+            Stmt::Loop(l) => changed |= merge_block(&mut l.body, vars, adds, mutable, rename),
             _ => {}
         }
         i += 1;
@@ -133,7 +124,7 @@ fn merge_block(
 
 /// The positions of all `total` additions into `acc` if they are statements of `block`
 /// after its declaration at `decl`, with no read of `acc` before the last one.
-fn local_adds(block: &Block, decl: usize, acc: VarId, total: usize) -> Option<Vec<usize>> {
+fn local_adds(block: &Block, decl: usize, acc: VarId, total: usize, mutable: &std::collections::HashSet<VarId>) -> Option<Vec<usize>> {
     let mut positions = Vec::new();
     for (j, stmt) in block.stmts.iter().enumerate().skip(decl + 1) {
         if positions.len() == total {
@@ -148,7 +139,18 @@ fn local_adds(block: &Block, decl: usize, acc: VarId, total: usize) -> Option<Ve
             }
         }
     }
-    (positions.len() == total).then_some(positions)
+    if positions.len() != total {
+        return None;
+    }
+    // A mutable value added in must not change after it was read.
+    for &j in &positions {
+        if let Stmt::AddAcc(_, v) = block.stmts[j] {
+            if mutable.contains(&v) && block.stmts[j + 1..].iter().any(|s| writes_to(s, v)) {
+                return None;
+            }
+        }
+    }
+    Some(positions)
 }
 
 /// Replaces the declaration at `decl` and the additions at `positions` by a chain of sums

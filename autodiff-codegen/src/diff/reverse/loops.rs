@@ -186,6 +186,22 @@ impl Reverse<'_> {
     /// Removes what the reverse body (the recomputation followed by the adjoint) does not
     /// need; returns what is left and the values it reads that the reverse loop must
     /// provide.
+    /// Drops the recomputation's writes to arrays it did not declare: the primal loop
+    /// already left them in their final state, which is what recomputed reads expect.
+    fn drop_outer_stores(stmts: &mut Vec<Stmt>, local: &HashSet<VarId>) {
+        stmts.retain(|s| !matches!(s, Stmt::Store(a, ..) if !local.contains(a)));
+        for s in stmts.iter_mut() {
+            match s {
+                Stmt::If { then_block, else_block, .. } => {
+                    Self::drop_outer_stores(&mut then_block.stmts, local);
+                    Self::drop_outer_stores(&mut else_block.stmts, local);
+                }
+                Stmt::Loop(l) => Self::drop_outer_stores(&mut l.body.stmts, local),
+                _ => {}
+            }
+        }
+    }
+
     fn prune_reverse_body(
         &mut self,
         recompute: Vec<Stmt>,
@@ -194,6 +210,9 @@ impl Reverse<'_> {
         ind: Option<VarId>,
     ) -> (Vec<Stmt>, HashSet<VarId>) {
         let mut stmts = recompute;
+        let mut local_arrays: HashSet<VarId> = HashSet::new();
+        collect_declared_arrays(&stmts, &mut local_arrays);
+        Self::drop_outer_stores(&mut stmts, &local_arrays);
         stmts.extend(adjoint);
         let mut defined: HashSet<VarId> = stmts.iter().flat_map(defs).collect();
         defined.extend(inner.iter().copied());
@@ -322,6 +341,18 @@ impl Reverse<'_> {
                     ),
                 ));
             }
+        }
+    }
+}
+
+/// The local arrays declared in `stmts`, at any depth.
+fn collect_declared_arrays(stmts: &[Stmt], out: &mut HashSet<VarId>) {
+    for s in stmts {
+        if let Stmt::DeclArray { array, .. } = s {
+            out.insert(*array);
+        }
+        for b in nested_blocks(s) {
+            collect_declared_arrays(&b.stmts, out);
         }
     }
 }
