@@ -33,7 +33,13 @@ impl Emitter<'_> {
             }
         }
         body.extend(self.stmts(&l.body.stmts));
-        let changed: Vec<(VarId, VarId)> = l.carried.iter().zip(&l.body.results).filter(|(c, next)| **next != c.inner).map(|(c, next)| (c.inner, *next)).collect();
+        let changed: Vec<(VarId, VarId)> = l
+            .carried
+            .iter()
+            .zip(&l.body.results)
+            .filter(|(c, next)| **next != c.inner)
+            .map(|(c, next)| (c.inner, *next))
+            .collect();
         if changed.len() == 1 {
             let (inner, next) = changed[0];
             let t = self.names.of(inner);
@@ -53,8 +59,14 @@ impl Emitter<'_> {
                 }
             }
         } else if !changed.is_empty() {
-            let targets: Vec<_> = changed.iter().map(|(inner, _)| self.names.of(*inner)).collect();
-            let values: Vec<_> = changed.iter().map(|(_, next)| self.operand(*next).0).collect();
+            let targets: Vec<_> = changed
+                .iter()
+                .map(|(inner, _)| self.names.of(*inner))
+                .collect();
+            let values: Vec<_> = changed
+                .iter()
+                .map(|(_, next)| self.operand(*next).0)
+                .collect();
             body.extend(quote!((#(#targets),*) = (#(#values),*);));
         }
         if l.exits {

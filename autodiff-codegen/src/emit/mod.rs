@@ -120,7 +120,11 @@ impl Emitter<'_> {
             }
         }
         direct.extend(block.results.iter().copied());
-        let results: HashSet<VarId> = if loop_body { block.results.iter().copied().collect() } else { HashSet::new() };
+        let results: HashSet<VarId> = if loop_body {
+            block.results.iter().copied().collect()
+        } else {
+            HashSet::new()
+        };
         for stmt in &block.stmts {
             if let Stmt::Let(v, op) = stmt {
                 let once = self.counts.get(v).copied().unwrap_or(0) == 1;

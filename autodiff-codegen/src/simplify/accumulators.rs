@@ -56,9 +56,13 @@ fn collect_declared(block: &Block, out: &mut std::collections::HashSet<VarId>) {
 /// Whether `stmt` (at any depth) writes `v`.
 fn writes_to(stmt: &Stmt, v: VarId) -> bool {
     match stmt {
-        Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..) => *a == v,
+        Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..) => {
+            *a == v
+        }
         Stmt::Loop(l) if l.saves.iter().any(|s| s.tape == v) => true,
-        other => nested_blocks(other).into_iter().any(|b| b.stmts.iter().any(|s| writes_to(s, v))),
+        other => nested_blocks(other)
+            .into_iter()
+            .any(|b| b.stmts.iter().any(|s| writes_to(s, v))),
     }
 }
 
@@ -124,7 +128,13 @@ fn merge_block(
 
 /// The positions of all `total` additions into `acc` if they are statements of `block`
 /// after its declaration at `decl`, with no read of `acc` before the last one.
-fn local_adds(block: &Block, decl: usize, acc: VarId, total: usize, mutable: &std::collections::HashSet<VarId>) -> Option<Vec<usize>> {
+fn local_adds(
+    block: &Block,
+    decl: usize,
+    acc: VarId,
+    total: usize,
+    mutable: &std::collections::HashSet<VarId>,
+) -> Option<Vec<usize>> {
     let mut positions = Vec::new();
     for (j, stmt) in block.stmts.iter().enumerate().skip(decl + 1) {
         if positions.len() == total {

@@ -192,7 +192,11 @@ impl Reverse<'_> {
         stmts.retain(|s| !matches!(s, Stmt::Store(a, ..) if !local.contains(a)));
         for s in stmts.iter_mut() {
             match s {
-                Stmt::If { then_block, else_block, .. } => {
+                Stmt::If {
+                    then_block,
+                    else_block,
+                    ..
+                } => {
                     Self::drop_outer_stores(&mut then_block.stmts, local);
                     Self::drop_outer_stores(&mut else_block.stmts, local);
                 }
