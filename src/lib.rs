@@ -72,6 +72,14 @@
 //!   outside its `wrt(...)` are constants. A call whose arguments do not depend on the
 //!   differentiated inputs may call any function.
 //!
+//! A call is differentiated through the callee's hidden `__autodiff_partials_<name>`
+//! function, found next to the callee: call it by a path that reaches its module
+//! (`norm(x)` in the same module, `geometry::norm(x)`, or after `use geometry::*;`) —
+//! `use geometry::norm;` imports the function alone, not its generated items. Calling a
+//! function that is not `#[differentiable]` with a differentiated argument is reported by
+//! the compiler as a missing `__autodiff_partials_<name>`: mark the callee
+//! `#[differentiable]`.
+//!
 //! Gradients have the shape of their parameters: a float for a float, an array of the same
 //! shape for `[T; N]` and `&[T; N]`, a `Vec<T>` for `&[T]` and `&Vec<T>`. For slice
 //! parameters there is also `f_value_and_grad_into(args…, grad_x: &mut [T], …)`, which
