@@ -1,4 +1,4 @@
-//! Shared harness for the `tests/gradients_*.rs` integration tests.
+//! Shared harness for the `tests/gradients_*.rs` and `tests/loops_*.rs` integration tests.
 //!
 //! Every tested function is written once and compiled twice:
 //!
@@ -26,12 +26,18 @@
 //!
 //! - `f64`: `rel = 1e-12`, `floor = 1e-3` (so near-zero components must agree to `1e-15`);
 //! - `f32` (compared with `f64` duals): `rel = 1e-5`, `floor = 1e-1`.
+//!
+//! Functions of arrays, slices and `Vec`s (and functions generic over `T: Float`, which
+//! run on [`D`] unchanged) are checked with the helpers of [`arrays`].
 #![allow(dead_code)]
 
 use core::ops::{
     Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
 };
 use num_dual::{Dual64, DualNum};
+
+pub mod arrays;
+mod num_float;
 
 /// A tolerance: relative `rel` above magnitude `floor`, absolute `rel * floor` below it.
 #[derive(Clone, Copy, Debug)]
