@@ -68,9 +68,9 @@
 //! - `&self` methods in `impl` blocks: the fields (`self.data[i]`) are data, never
 //!   differentiated.
 //! - Calls to other `#[differentiable]` functions (including through module paths and
-//!   `Self::`), differentiated through the callee's generated items; a callee's parameters
-//!   outside its `wrt(...)` are constants. A call whose arguments do not depend on the
-//!   differentiated inputs may call any function.
+//!   `Self::`), differentiated through the callee's generated items (with respect to all
+//!   of the callee's float parameters, whatever its `wrt(...)`). A call whose arguments do
+//!   not depend on the differentiated inputs may call any function.
 //!
 //! A call is differentiated through the callee's hidden `__autodiff_partials_<name>`
 //! function, found next to the callee: call it by a path that reaches its module

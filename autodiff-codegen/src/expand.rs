@@ -137,7 +137,14 @@ fn generate(func: &ItemFn, sig: &SignatureInfo, ir: &Function) -> syn::Result<To
     grad_only.body.results.remove(0);
     simplify(&mut grad_only, width);
 
-    let partials = gradient_ir(ir, sig, true)?;
+    // The partials other functions call through, with respect to every float parameter; not
+    // generated when that would differentiate a call on a parameter outside `wrt` (its
+    // callee may not be differentiable): callers then get a clear "cannot find" error.
+    let partials = if diff::calls_depend_on_excluded(ir) {
+        None
+    } else {
+        Some(gradient_ir(ir, sig, true)?)
+    };
 
     let wrt: Vec<&signature::ParamInfo> = sig.wrt_params().collect();
     let wrt_names: Vec<String> = wrt.iter().map(|p| format!("`{}`", p.ident)).collect();
@@ -225,6 +232,9 @@ fn generate(func: &ItemFn, sig: &SignatureInfo, ir: &Function) -> syn::Result<To
         ));
     }
 
+    let Some(partials) = partials else {
+        return Ok(out);
+    };
     let (stmts, results) = emit_body(&partials, &spelling, &[]);
     let value = &results[0];
     let parts = &results[1..];

@@ -149,8 +149,17 @@ impl Forward<'_> {
                 let float_args: Vec<VarId> = args
                     .iter()
                     .copied()
-                    .filter(|a| self.func.ty(*a).is_float())
+                    .filter(|a| self.func.ty(*a).is_differentiable())
                     .collect();
+                if float_args
+                    .iter()
+                    .any(|a| self.tangent.contains_key(a) && !self.func.ty(*a).is_float())
+                {
+                    return Err(format!(
+                        "forward mode through `{}` with respect to an array argument is not supported",
+                        callee.key().replace(' ', "")
+                    ));
+                }
                 let parts: Vec<VarId> = float_args
                     .iter()
                     .map(|a| derived_var(self.func, *a, "partial_"))

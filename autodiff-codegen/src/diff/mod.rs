@@ -16,6 +16,33 @@ pub use reverse::{reverse, reverse_all};
 
 use crate::ir::{Function, Op, Ty, VarId};
 
+/// Whether a call's arguments depend on a parameter outside `wrt`: the partials with
+/// respect to every parameter would then differentiate that call, whose callee may not be
+/// differentiable at all.
+pub fn calls_depend_on_excluded(func: &Function) -> bool {
+    use crate::ir::visit::nested_blocks;
+    use crate::ir::{Block, Stmt};
+    let with_wrt = activity::active_vars(func, &func.wrt_params());
+    let every: Vec<VarId> = func
+        .params
+        .iter()
+        .filter(|p| func.ty(p.var).is_differentiable())
+        .map(|p| p.var)
+        .collect();
+    let with_all = activity::active_vars(func, &every);
+    fn walk(
+        b: &Block,
+        wrt: &std::collections::HashSet<VarId>,
+        all: &std::collections::HashSet<VarId>,
+    ) -> bool {
+        b.stmts.iter().any(|s| match s {
+            Stmt::Call { args, .. } => args.iter().any(|a| all.contains(a) && !wrt.contains(a)),
+            other => nested_blocks(other).into_iter().any(|n| walk(n, wrt, all)),
+        })
+    }
+    walk(&func.body, &with_wrt, &with_all)
+}
+
 /// The literal zero of a type, used where a branch must yield a value it does not compute.
 pub(crate) fn zero_of(ty: &Ty) -> Op {
     match ty {

@@ -15,7 +15,14 @@ impl Emitter<'_> {
             let id = self.names.of(c.inner);
             self.names.alias(c.out, id.clone());
             let (init, _) = self.operand(c.init);
-            out.extend(quote!(let mut #id = #init;));
+            // Floats are annotated: a literal start (`let mut t: f64 = 1.0;`) has no type
+            // of its own.
+            if self.func().ty(c.inner).is_float() {
+                let f = &self.float.ty;
+                out.extend(quote!(let mut #id: #f = #init;));
+            } else {
+                out.extend(quote!(let mut #id = #init;));
+            }
         }
         let mut body = TokenStream::new();
         for s in &l.saves {
@@ -45,11 +52,11 @@ impl Emitter<'_> {
             let t = self.names.of(inner);
             // `s = s + e` is written `s += e` (and `s - e` as `s -= e`).
             match self.inlined.get(&next).cloned() {
-                Some(Op::Bin(BinOp::Add, a, e)) if a == inner => {
+                Some(Op::Bin(BinOp::Add, a, e)) if a == inner && !self.float.generic => {
                     let (e, _) = self.operand(e);
                     body.extend(quote!(#t += #e;));
                 }
-                Some(Op::Bin(BinOp::Sub, a, e)) if a == inner => {
+                Some(Op::Bin(BinOp::Sub, a, e)) if a == inner && !self.float.generic => {
                     let e = self.operand_at(e, super::expr::Prec::Product);
                     body.extend(quote!(#t -= #e;));
                 }

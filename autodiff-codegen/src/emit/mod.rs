@@ -223,7 +223,17 @@ impl Emitter<'_> {
                     let id = self.names.of(*array);
                     let (fill, _) = self.operand(*fill);
                     let (len, _) = self.operand(*len);
-                    out.extend(quote!(let mut #id = [#fill; #len];));
+                    if let Ty::Array {
+                        kind: ArrayKind::Dynamic,
+                        ..
+                    } = self.func().ty(*array)
+                    {
+                        out.extend(
+                            quote!(let mut #id = ::autodiff::__private::filled(#fill, #len);),
+                        );
+                    } else {
+                        out.extend(quote!(let mut #id = [#fill; #len];));
+                    }
                 }
                 Stmt::Store(a, idx, v) => {
                     let place = self.place(*a, idx);
@@ -241,16 +251,26 @@ impl Emitter<'_> {
         out
     }
 
-    /// `place += v;`, or `place -= w;` when `v` is `-w`.
+    /// `place += v;`, or `place -= w;` when `v` is `-w` (spelled `place = place + v;` for a
+    /// type parameter, as `num_traits::Float` does not imply `AddAssign`).
     fn add_into(&mut self, place: TokenStream, v: VarId) -> TokenStream {
+        let generic = self.float.generic;
         match self.inlined.get(&v).cloned() {
             Some(Op::Neg(inner)) => {
-                let (val, _) = self.operand(inner);
-                quote!(#place -= #val;)
+                let val = self.operand_at(inner, expr::Prec::Product);
+                if generic {
+                    quote!(#place = #place - #val;)
+                } else {
+                    quote!(#place -= #val;)
+                }
             }
             _ => {
                 let (val, _) = self.operand(v);
-                quote!(#place += #val;)
+                if generic {
+                    quote!(#place = #place + #val;)
+                } else {
+                    quote!(#place += #val;)
+                }
             }
         }
     }

@@ -18,15 +18,11 @@ fn collect_constants(block: &Block, map: &mut HashMap<VarId, Op>) {
             Stmt::Let(v, op) if op.is_constant() => {
                 map.insert(*v, op.clone());
             }
-            Stmt::If {
-                then_block,
-                else_block,
-                ..
-            } => {
-                collect_constants(then_block, map);
-                collect_constants(else_block, map);
+            other => {
+                for b in super::visit::nested_blocks(other) {
+                    collect_constants(b, map);
+                }
             }
-            _ => {}
         }
     }
 }

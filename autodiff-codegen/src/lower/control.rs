@@ -191,6 +191,15 @@ impl<'c> Lowerer<'c> {
                 self.split_match(scrutinee, &m.arms, is_result, rest, out)
             }
             Expr::Paren(p) => self.split(&p.expr, is_result, rest, out),
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                self.cx.error_spanned_by(e, "`return` inside a loop is not supported; `break` out of the loop (keeping the result in a variable) and return after it");
+                let p = self.poison(out);
+                Some(if self.loop_ctx.is_some() {
+                    self.loop_exit_with(p, out)
+                } else {
+                    vec![p]
+                })
+            }
             other => {
                 self.cx.error_spanned_by(other, "`return`, `break` and `continue` are supported only as statements (`if c { return x; }`, inside `if`/`match`/blocks) or at the end of the function; restructure with `if`/`else`");
                 let p = self.poison(out);

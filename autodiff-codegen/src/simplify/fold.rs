@@ -123,6 +123,13 @@ impl Folder {
                         self.changed = true;
                         continue;
                     }
+                    // Integer literals keep their own values: their types may differ (`2usize`,
+                    // `2i32`), and they are written inline anyway.
+                    if matches!(op, Op::Int(_)) {
+                        self.defs.insert(*v, op.clone());
+                        out.push(stmt);
+                        continue;
+                    }
                     let key = op_key(op);
                     if let Some(prev) = self.lookup(&key) {
                         self.subst.insert(*v, prev);

@@ -44,6 +44,15 @@ impl Reverse<'_> {
             .collect();
         let ind_new = l.range.as_ref().map(|r| self.fresh_like(r.ind, &mut map));
         let mut clone = clone_fresh(self.func, &l.body, &mut map);
+        // The copy's constants are constants too (inner loops keep fixed-size tapes).
+        for (orig, new) in &map {
+            if let Some(op) = self.known.get(orig).cloned() {
+                self.known.insert(*new, op);
+            }
+            if let Some(len) = self.fixed_lens.get(orig).cloned() {
+                self.fixed_lens.insert(*new, len);
+            }
+        }
         for (orig, new) in &map {
             if self.active.contains(orig) {
                 self.active.insert(*new);
@@ -98,13 +107,17 @@ impl Reverse<'_> {
             &inner_new,
             ind_new,
         );
-        self.check_array_reads(&kept, &local, &inside_later, l);
+        let mut kept = kept;
+        // Reads of arrays the loop (or later code) overwrites are taped where they happen.
+        let inverse: HashMap<VarId, VarId> = map.iter().map(|(o, n)| (*n, *o)).collect();
+        let overwritten = overwritten_reads(&kept, &local, &inside_later, &inverse, l);
         let needs_inner: Vec<bool> = inner_new.iter().map(|v| needed.contains(v)).collect();
         let needs_ind = ind_new.is_some_and(|i| needed.contains(&i));
 
         let simple = l.range.as_ref().is_some_and(|r| r.step.is_none())
             && !l.exits
-            && !needs_inner.iter().any(|n| *n);
+            && !needs_inner.iter().any(|n| *n)
+            && overwritten.is_empty();
         let mut before = Vec::new();
         let mut restore = Vec::new();
         let reverse_range = if simple {
@@ -142,6 +155,7 @@ impl Reverse<'_> {
                 restore.push(Stmt::Let(inner_new[k], Op::Index(tape, vec![it])));
             }
             l.saves.extend(saves);
+            self.tape_reads(l, &overwritten, &mut kept, counter, it, &mut before);
             if let (Some(r), Some(i)) = (&l.range, ind_new) {
                 if needs_ind {
                     restore.extend(self.induction_from_iteration(r, it, i));
@@ -157,6 +171,7 @@ impl Reverse<'_> {
                 step: None,
             })
         };
+        self.check_array_reads(&kept, &local, &inside_later, l);
         let mut body = restore;
         body.extend(inner_decls);
         body.extend(kept);
@@ -239,6 +254,79 @@ impl Reverse<'_> {
         crate::simplify::dead_code::remove_keeping(&mut scratch, &outside);
         let needed: HashSet<VarId> = free_vars(&scratch.body).into_iter().collect();
         (scratch.body.stmts, needed)
+    }
+
+    /// Tapes the reads in `reads` (position in `kept`, the recomputed read, the primal read
+    /// at the top level of the body): the primal loop stores each into a tape indexed by
+    /// the iteration, and the reverse body reads it back. Needs a counted range without
+    /// `step_by`, whose trip count bounds the tape; reads that cannot be taped stay and are
+    /// reported.
+    fn tape_reads(
+        &mut self,
+        l: &mut Loop,
+        reads: &[(usize, VarId, VarId)],
+        kept: &mut [Stmt],
+        counter: VarId,
+        it: VarId,
+        before: &mut Vec<Stmt>,
+    ) {
+        let Some(r) = l.range.clone().filter(|r| r.step.is_none()) else {
+            return;
+        };
+        let usize_ty = Ty::Int(Some("usize".into()));
+        let capacity = trip_capacity(self, l);
+        let len = match &capacity {
+            ArrayKind::Fixed { value: Some(n), .. } => self.int_lit(*n as i64, before),
+            _ => {
+                // end - start (+ 1), computed before the loop
+                let (lo, hi) = (r.start, r.end);
+                let n = self.func.new_var(usize_ty.clone(), "trips", true);
+                before.push(Stmt::Let(n, Op::Bin(BinOp::Sub, hi, lo)));
+                if r.inclusive {
+                    let one = self.int_lit(1, before);
+                    let m = self.func.new_var(usize_ty.clone(), "trips", true);
+                    before.push(Stmt::Let(m, Op::Bin(BinOp::Add, n, one)));
+                    m
+                } else {
+                    n
+                }
+            }
+        };
+        let kind = match capacity {
+            ArrayKind::Fixed { value: Some(_), .. } => capacity,
+            _ => ArrayKind::Dynamic,
+        };
+        for &(pos, recomputed, primal) in reads {
+            let Some(at) = l
+                .body
+                .stmts
+                .iter()
+                .position(|s| matches!(s, Stmt::Let(v, _) if *v == primal))
+            else {
+                continue;
+            };
+            let name = format!("read_{}", self.func.info(primal).name);
+            let tape = self.func.new_var(
+                Ty::Array {
+                    elem: Box::new(Ty::Float),
+                    kind: kind.clone(),
+                },
+                name,
+                true,
+            );
+            let zero = self.func.new_var(Ty::Float, "t", false);
+            before.push(Stmt::Let(zero, Op::Float(0.0)));
+            self.known.insert(zero, Op::Float(0.0));
+            before.push(Stmt::DeclArray {
+                array: tape,
+                fill: zero,
+                len,
+            });
+            l.body
+                .stmts
+                .insert(at + 1, Stmt::Store(tape, vec![counter], primal));
+            kept[pos] = Stmt::Let(recomputed, Op::Index(tape, vec![it]));
+        }
     }
 
     fn fresh_like(&mut self, v: VarId, map: &mut HashMap<VarId, VarId>) -> VarId {
@@ -341,12 +429,38 @@ impl Reverse<'_> {
                 self.errors.push((
                     l.span.0,
                     format!(
-                        "the gradient of this loop needs the values it reads from `{name}`, but `{name}` is overwritten after they are read; write each value to its own element (or its own array) instead of overwriting it"
+                        "the gradient of this loop needs the values it reads from `{name}`, which is written after they are read, and those reads cannot be saved here (they are inside a branch or an inner loop, or the loop has no counted range); read `{name}` at the top of the loop body, or keep the values in a separate array"
                     ),
                 ));
             }
         }
     }
+}
+
+/// The top-level recomputed reads in `kept` of arrays that are overwritten after them
+/// (by this loop or later code), with their position, the recomputed value, and the
+/// primal value at the top level of the loop's body.
+fn overwritten_reads(
+    kept: &[Stmt],
+    local: &HashSet<VarId>,
+    stored_later: &HashSet<VarId>,
+    inverse: &HashMap<VarId, VarId>,
+    l: &Loop,
+) -> Vec<(usize, VarId, VarId)> {
+    kept.iter()
+        .enumerate()
+        .filter_map(|(pos, s)| match s {
+            Stmt::Let(v, Op::Index(a, _)) if !local.contains(a) && stored_later.contains(a) => {
+                let primal = *inverse.get(v)?;
+                l.body
+                    .stmts
+                    .iter()
+                    .any(|p| matches!(p, Stmt::Let(w, _) if *w == primal))
+                    .then_some((pos, *v, primal))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The local arrays declared in `stmts`, at any depth.

@@ -28,17 +28,15 @@ pub fn reverse(input: &Function) -> Result<Function, Vec<Unsupported>> {
     reverse_for(input, &wrt)
 }
 
-/// Reverse mode yielding the gradient with respect to every differentiable parameter (the
-/// form other functions call through): parameters outside `wrt` are constants, so their
-/// partial derivatives are zero.
+/// Reverse mode with respect to every differentiable parameter, `wrt` or not: the partial
+/// derivatives other functions call through.
 pub fn reverse_all(input: &Function) -> Result<Function, Vec<Unsupported>> {
-    let all: Vec<VarId> = input
-        .params
-        .iter()
-        .filter(|p| input.ty(p.var).is_differentiable())
-        .map(|p| p.var)
-        .collect();
-    reverse_for(input, &all)
+    let mut all = input.clone();
+    for p in &mut all.params {
+        p.wrt = input.ty(p.var).is_differentiable();
+    }
+    let wrt = all.wrt_params();
+    reverse_for(&all, &wrt)
 }
 
 fn reverse_for(input: &Function, outputs: &[VarId]) -> Result<Function, Vec<Unsupported>> {
@@ -198,26 +196,38 @@ impl Reverse<'_> {
             }
             Stmt::Let(v, op) => self.let_adjoint(*v, op, out),
             Stmt::Call {
+                callee,
                 args,
                 value,
                 partials,
-                ..
             } => {
                 let Some(d) = self.adjoint_if_active(*value) else {
                     return vec![];
                 };
-                let float_args: Vec<VarId> = args
+                // One partial per float or array argument, as the callee's partials
+                // function returns them.
+                let diff_args: Vec<VarId> = args
                     .iter()
                     .copied()
-                    .filter(|a| self.func.ty(*a).is_float())
+                    .filter(|a| self.func.ty(*a).is_differentiable())
                     .collect();
                 if partials.is_empty() {
-                    *partials = float_args
+                    *partials = diff_args
                         .iter()
                         .map(|a| derived_var(self.func, *a, "partial_"))
                         .collect();
                 }
-                for (a, p) in float_args.iter().zip(partials.iter()) {
+                for (a, p) in diff_args.iter().zip(partials.iter()) {
+                    if self.active.contains(a) && !self.func.ty(*a).is_float() {
+                        self.errors.push((
+                            callee.span,
+                            format!(
+                                "differentiating through `{}` with respect to an array argument is not supported yet; pass the elements as float arguments, or inline the callee",
+                                callee.key().replace(' ', "")
+                            ),
+                        ));
+                        continue;
+                    }
                     if self.active.contains(a) {
                         let mut b = Builder::new(self.func, &self.known);
                         let c = b.mul(*p, d);
