@@ -41,6 +41,8 @@ pub fn emit_body(
     count_writes(&func.body, &mut writes);
     let mut mutable = HashSet::new();
     collect_mutable(&func.body, &mut mutable);
+    let mut growable = HashSet::new();
+    collect_growable(func, &func.body, &mut growable);
     let mut e = Emitter {
         names: Names::new(func),
         float: float.clone(),
@@ -49,6 +51,7 @@ pub fn emit_body(
         writes,
         mutable,
         buffers: buffers.iter().cloned().collect(),
+        growable,
     };
     e.choose_inlined(&func.body, false);
     let stmts = e.stmts(&func.body.stmts);
@@ -70,6 +73,8 @@ pub struct Emitter<'f> {
     mutable: HashSet<VarId>,
     /// Accumulators that are caller buffers.
     buffers: HashMap<VarId, Ident>,
+    /// Tapes grown by appending.
+    growable: HashSet<VarId>,
 }
 
 fn count_writes(block: &Block, writes: &mut HashMap<VarId, usize>) {
@@ -86,6 +91,30 @@ fn count_writes(block: &Block, writes: &mut HashMap<VarId, usize>) {
                 }
                 for b in nested_blocks(other) {
                     count_writes(b, writes);
+                }
+            }
+        }
+    }
+}
+
+/// Tapes declared empty and grown by appending (`DeclAcc` of a dynamic array).
+fn collect_growable(func: &Function, block: &Block, out: &mut HashSet<VarId>) {
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::DeclAcc(a, None)
+                if matches!(
+                    func.ty(*a),
+                    Ty::Array {
+                        kind: ArrayKind::Dynamic,
+                        ..
+                    }
+                ) =>
+            {
+                out.insert(*a);
+            }
+            other => {
+                for b in nested_blocks(other) {
+                    collect_growable(func, b, out);
                 }
             }
         }
@@ -234,6 +263,12 @@ impl Emitter<'_> {
                     } else {
                         out.extend(quote!(let mut #id = [#fill; #len];));
                     }
+                }
+                // A growable tape is written once per iteration, in order: append.
+                Stmt::Store(a, _, v) if self.growable.contains(a) => {
+                    let tape = self.names.of(*a);
+                    let (val, _) = self.operand(*v);
+                    out.extend(quote!(#tape.push(#val);));
                 }
                 Stmt::Store(a, idx, v) => {
                     let place = self.place(*a, idx);

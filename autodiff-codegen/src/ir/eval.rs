@@ -204,7 +204,15 @@ impl Env {
             Stmt::Store(a, idx, v) => {
                 let idx = self.indices(idx)?;
                 let x = self.get(*v)?;
-                *self.slot(*a)?.at_mut(&idx)? = x;
+                let slot = self.slot(*a)?;
+                // A growable tape is appended to.
+                if let (Value::A(items), [i]) = (&mut *slot, idx.as_slice()) {
+                    if *i == items.len() {
+                        items.push(x);
+                        return Ok(());
+                    }
+                }
+                *slot.at_mut(&idx)? = x;
             }
             Stmt::AddAt(a, idx, v) => {
                 let idx = self.indices(idx)?;

@@ -299,6 +299,48 @@ impl Gen<'_> {
                 visible.push(sq);
             }
         }
+        // A recurrence through an array declared before the loop: each iteration reads the
+        // element the previous one wrote (`r[p + 1] = f(r[p])`), and the array is read after.
+        let recurrence = if self.rng.chance(30) {
+            let r = self.func.new_var(
+                Ty::Array {
+                    elem: Box::new(Ty::Float),
+                    kind: crate::ir::ArrayKind::Fixed {
+                        len: "6".into(),
+                        value: Some(6),
+                    },
+                },
+                "r",
+                true,
+            );
+            let fill = self.let_(out, Ty::Float, Op::Float(0.0));
+            let six = self.let_(out, usize_ty.clone(), Op::Int(6));
+            out.push(Stmt::DeclArray {
+                array: r,
+                fill,
+                len: six,
+            });
+            let prev = self.let_(&mut body, Ty::Float, Op::Index(r, vec![position]));
+            let w = self.pick(&visible);
+            let t = self.let_(
+                &mut body,
+                Ty::Float,
+                Op::Math(crate::ir::MathFn::Tanh, vec![w]),
+            );
+            let v = self.let_(&mut body, Ty::Float, Op::Bin(BinOp::Add, prev, t));
+            let mixed = self.let_(&mut body, Ty::Float, Op::Bin(BinOp::Mul, v, prev));
+            let one = self.let_(&mut body, usize_ty.clone(), Op::Int(1));
+            let next = self.let_(
+                &mut body,
+                usize_ty.clone(),
+                Op::Bin(BinOp::Add, position, one),
+            );
+            body.push(Stmt::Store(r, vec![next], mixed));
+            visible.push(mixed);
+            Some(r)
+        } else {
+            None
+        };
         let len = 1 + self.rng.below(3);
         self.block_body(&mut body, &mut visible, ints, len, depth + 1);
         let nexts: Vec<VarId> = (0..n_carried).map(|_| self.pick(&visible)).collect();
@@ -343,6 +385,10 @@ impl Gen<'_> {
             step: None,
         });
         floats.extend(loop_carried.iter().take(n_carried).map(|c| c.out));
+        let after = recurrence.map(|r| {
+            let k = self.rng.below(3) as i64 + 1;
+            (r, k)
+        });
         out.push(Stmt::Loop(Box::new(Loop {
             range,
             carried: loop_carried,
@@ -354,6 +400,11 @@ impl Gen<'_> {
             saves: vec![],
             span: Site(proc_macro2::Span::call_site()),
         })));
+        if let Some((r, k)) = after {
+            let k = self.let_(out, usize_ty, Op::Int(k));
+            let v = self.let_(out, Ty::Float, Op::Index(r, vec![k]));
+            floats.push(v);
+        }
     }
 
     /// One float operation, defined and smooth (except at documented kinks) on all reals.

@@ -1,9 +1,9 @@
 use autodiff::differentiable;
 
 #[differentiable]
-fn boxed_square(x: f64) -> f64 {
-    let b = Box::new(x);
-    *b * x
+fn product(x: &[f64; 2]) -> f64 {
+    let y = *x;
+    y[0] * y[1]
 }
 
 fn main() {}

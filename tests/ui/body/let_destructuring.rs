@@ -1,9 +1,9 @@
 use autodiff::differentiable;
 
 #[differentiable]
-fn sin_times_cos(x: f64) -> f64 {
-    let (s, c) = x.sin_cos();
-    s * c
+fn product(w: [f64; 2]) -> f64 {
+    let [a, b] = w;
+    a * b
 }
 
 fn main() {}

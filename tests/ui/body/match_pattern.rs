@@ -3,7 +3,7 @@ use autodiff::differentiable;
 #[differentiable]
 fn stepped(x: f64, n: i32) -> f64 {
     match n {
-        k @ 1..=9 => x * k as f64,
+        ref k if *k > 0 => x * *k as f64,
         _ => x,
     }
 }

@@ -258,8 +258,8 @@ impl Reverse<'_> {
 
     /// Tapes the reads in `reads` (position in `kept`, the recomputed read, the primal read
     /// at the top level of the body): the primal loop stores each into a tape indexed by
-    /// the iteration, and the reverse body reads it back. Needs a counted range without
-    /// `step_by`, whose trip count bounds the tape; reads that cannot be taped stay and are
+    /// the iteration — a fixed-size array when the trip count is a constant, a growable
+    /// one otherwise — and the reverse body reads it back. Reads elsewhere stay, and are
     /// reported.
     fn tape_reads(
         &mut self,
@@ -270,30 +270,8 @@ impl Reverse<'_> {
         it: VarId,
         before: &mut Vec<Stmt>,
     ) {
-        let Some(r) = l.range.clone().filter(|r| r.step.is_none()) else {
-            return;
-        };
-        let usize_ty = Ty::Int(Some("usize".into()));
-        let capacity = trip_capacity(self, l);
-        let len = match &capacity {
-            ArrayKind::Fixed { value: Some(n), .. } => self.int_lit(*n as i64, before),
-            _ => {
-                // end - start (+ 1), computed before the loop
-                let (lo, hi) = (r.start, r.end);
-                let n = self.func.new_var(usize_ty.clone(), "trips", true);
-                before.push(Stmt::Let(n, Op::Bin(BinOp::Sub, hi, lo)));
-                if r.inclusive {
-                    let one = self.int_lit(1, before);
-                    let m = self.func.new_var(usize_ty.clone(), "trips", true);
-                    before.push(Stmt::Let(m, Op::Bin(BinOp::Add, n, one)));
-                    m
-                } else {
-                    n
-                }
-            }
-        };
-        let kind = match capacity {
-            ArrayKind::Fixed { value: Some(_), .. } => capacity,
+        let capacity = match (&l.range, trip_capacity(self, l)) {
+            (Some(r), fixed @ ArrayKind::Fixed { value: Some(_), .. }) if r.step.is_none() => fixed,
             _ => ArrayKind::Dynamic,
         };
         for &(pos, recomputed, primal) in reads {
@@ -309,19 +287,26 @@ impl Reverse<'_> {
             let tape = self.func.new_var(
                 Ty::Array {
                     elem: Box::new(Ty::Float),
-                    kind: kind.clone(),
+                    kind: capacity.clone(),
                 },
                 name,
                 true,
             );
-            let zero = self.func.new_var(Ty::Float, "t", false);
-            before.push(Stmt::Let(zero, Op::Float(0.0)));
-            self.known.insert(zero, Op::Float(0.0));
-            before.push(Stmt::DeclArray {
-                array: tape,
-                fill: zero,
-                len,
-            });
+            match &capacity {
+                ArrayKind::Fixed { value: Some(n), .. } => {
+                    let len = self.int_lit(*n as i64, before);
+                    let zero = self.func.new_var(Ty::Float, "t", false);
+                    before.push(Stmt::Let(zero, Op::Float(0.0)));
+                    self.known.insert(zero, Op::Float(0.0));
+                    before.push(Stmt::DeclArray {
+                        array: tape,
+                        fill: zero,
+                        len,
+                    });
+                }
+                // Written once per iteration, in order: the emitter appends.
+                _ => before.push(Stmt::DeclAcc(tape, None)),
+            }
             l.body
                 .stmts
                 .insert(at + 1, Stmt::Store(tape, vec![counter], primal));
@@ -463,11 +448,11 @@ fn overwritten_reads(
         .collect()
 }
 
-/// The local arrays declared in `stmts`, at any depth.
+/// The local arrays and tapes declared in `stmts`, at any depth.
 fn collect_declared_arrays(stmts: &[Stmt], out: &mut HashSet<VarId>) {
     for s in stmts {
-        if let Stmt::DeclArray { array, .. } = s {
-            out.insert(*array);
+        if let Stmt::DeclArray { array: a, .. } | Stmt::DeclAcc(a, _) = s {
+            out.insert(*a);
         }
         for b in nested_blocks(s) {
             collect_declared_arrays(&b.stmts, out);

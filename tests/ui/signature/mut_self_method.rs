@@ -1,10 +1,12 @@
 use autodiff::differentiable;
 
-struct Spring;
+struct Counter {
+    calls: u32,
+}
 
-impl Spring {
+impl Counter {
     #[differentiable]
-    fn energy(&self, x: f64) -> f64 {
+    fn energy(&mut self, x: f64) -> f64 {
         0.5 * x * x
     }
 }
