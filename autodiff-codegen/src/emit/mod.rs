@@ -264,11 +264,18 @@ impl Emitter<'_> {
                         out.extend(quote!(let mut #id = [#fill; #len];));
                     }
                 }
-                // A growable tape is written once per iteration, in order: append.
-                Stmt::Store(a, _, v) if self.growable.contains(a) => {
+                // A growable tape grows to the iteration it is written at.
+                Stmt::Store(a, idx, v) if self.growable.contains(a) && idx.len() == 1 => {
                     let tape = self.names.of(*a);
+                    let (i, _) = self.operand(idx[0]);
                     let (val, _) = self.operand(*v);
-                    out.extend(quote!(#tape.push(#val);));
+                    let zero = self.zero();
+                    out.extend(quote! {
+                        if #tape.len() <= #i {
+                            #tape.resize(#i + 1, #zero);
+                        }
+                        #tape[#i] = #val;
+                    });
                 }
                 Stmt::Store(a, idx, v) => {
                     let place = self.place(*a, idx);

@@ -205,11 +205,10 @@ impl Env {
                 let idx = self.indices(idx)?;
                 let x = self.get(*v)?;
                 let slot = self.slot(*a)?;
-                // A growable tape is appended to.
+                // A growable tape grows to the index written.
                 if let (Value::A(items), [i]) = (&mut *slot, idx.as_slice()) {
-                    if *i == items.len() {
-                        items.push(x);
-                        return Ok(());
+                    if *i >= items.len() {
+                        items.resize(*i + 1, Value::F(0.0));
                     }
                 }
                 *slot.at_mut(&idx)? = x;

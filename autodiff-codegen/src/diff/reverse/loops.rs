@@ -256,15 +256,14 @@ impl Reverse<'_> {
         (scratch.body.stmts, needed)
     }
 
-    /// Tapes the reads in `reads` (position in `kept`, the recomputed read, the primal read
-    /// at the top level of the body): the primal loop stores each into a tape indexed by
+    /// Tapes the reads in `reads` (the recomputed read and the primal read it copies): the primal loop stores each into a tape indexed by
     /// the iteration — a fixed-size array when the trip count is a constant, a growable
     /// one otherwise — and the reverse body reads it back. Reads elsewhere stay, and are
     /// reported.
     fn tape_reads(
         &mut self,
         l: &mut Loop,
-        reads: &[(usize, VarId, VarId)],
+        reads: &[(VarId, VarId)],
         kept: &mut [Stmt],
         counter: VarId,
         it: VarId,
@@ -274,15 +273,10 @@ impl Reverse<'_> {
             (Some(r), fixed @ ArrayKind::Fixed { value: Some(_), .. }) if r.step.is_none() => fixed,
             _ => ArrayKind::Dynamic,
         };
-        for &(pos, recomputed, primal) in reads {
-            let Some(at) = l
-                .body
-                .stmts
-                .iter()
-                .position(|s| matches!(s, Stmt::Let(v, _) if *v == primal))
-            else {
+        for &(recomputed, primal) in reads {
+            if !contains_let(&l.body, primal) {
                 continue;
-            };
+            }
             let name = format!("read_{}", self.func.info(primal).name);
             let tape = self.func.new_var(
                 Ty::Array {
@@ -304,13 +298,15 @@ impl Reverse<'_> {
                         len,
                     });
                 }
-                // Written once per iteration, in order: the emitter appends.
+                // Grown by the emitter as iterations store into it.
                 _ => before.push(Stmt::DeclAcc(tape, None)),
             }
-            l.body
-                .stmts
-                .insert(at + 1, Stmt::Store(tape, vec![counter], primal));
-            kept[pos] = Stmt::Let(recomputed, Op::Index(tape, vec![it]));
+            insert_after_let(
+                &mut l.body,
+                primal,
+                Stmt::Store(tape, vec![counter], primal),
+            );
+            redefine(kept, recomputed, &Op::Index(tape, vec![it]));
         }
     }
 
@@ -422,30 +418,107 @@ impl Reverse<'_> {
     }
 }
 
-/// The top-level recomputed reads in `kept` of arrays that are overwritten after them
-/// (by this loop or later code), with their position, the recomputed value, and the
-/// primal value at the top level of the loop's body.
+/// Whether `block` (or a branch in it, not an inner loop) defines `v` by a `let`.
+fn contains_let(block: &Block, v: VarId) -> bool {
+    block.stmts.iter().any(|s| match s {
+        Stmt::Let(w, _) => *w == v,
+        Stmt::If {
+            then_block,
+            else_block,
+            ..
+        } => contains_let(then_block, v) || contains_let(else_block, v),
+        _ => false,
+    })
+}
+
+/// Inserts `stmt` right after the `let` of `v` in `block` or its branches.
+fn insert_after_let(block: &mut Block, v: VarId, stmt: Stmt) {
+    if let Some(at) = block
+        .stmts
+        .iter()
+        .position(|s| matches!(s, Stmt::Let(w, _) if *w == v))
+    {
+        block.stmts.insert(at + 1, stmt);
+        return;
+    }
+    for s in &mut block.stmts {
+        if let Stmt::If {
+            then_block,
+            else_block,
+            ..
+        } = s
+        {
+            if contains_let(then_block, v) {
+                return insert_after_let(then_block, v, stmt);
+            }
+            if contains_let(else_block, v) {
+                return insert_after_let(else_block, v, stmt);
+            }
+        }
+    }
+}
+
+/// The recomputed reads in `kept` (in branches too, not in inner loops) of arrays that are
+/// overwritten after them (by this loop or later code), with the primal read they copy.
 fn overwritten_reads(
     kept: &[Stmt],
     local: &HashSet<VarId>,
     stored_later: &HashSet<VarId>,
     inverse: &HashMap<VarId, VarId>,
     l: &Loop,
-) -> Vec<(usize, VarId, VarId)> {
-    kept.iter()
-        .enumerate()
-        .filter_map(|(pos, s)| match s {
+) -> Vec<(VarId, VarId)> {
+    let mut out = Vec::new();
+    for s in kept {
+        match s {
             Stmt::Let(v, Op::Index(a, _)) if !local.contains(a) && stored_later.contains(a) => {
-                let primal = *inverse.get(v)?;
-                l.body
-                    .stmts
-                    .iter()
-                    .any(|p| matches!(p, Stmt::Let(w, _) if *w == primal))
-                    .then_some((pos, *v, primal))
+                if let Some(primal) = inverse.get(v) {
+                    if contains_let(&l.body, *primal) {
+                        out.push((*v, *primal));
+                    }
+                }
             }
-            _ => None,
-        })
-        .collect()
+            Stmt::If {
+                then_block,
+                else_block,
+                ..
+            } => {
+                out.extend(overwritten_reads(
+                    &then_block.stmts,
+                    local,
+                    stored_later,
+                    inverse,
+                    l,
+                ));
+                out.extend(overwritten_reads(
+                    &else_block.stmts,
+                    local,
+                    stored_later,
+                    inverse,
+                    l,
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Replaces the definition of `v` (in `stmts` or their branches) by `op`.
+fn redefine(stmts: &mut [Stmt], v: VarId, op: &Op) {
+    for s in stmts {
+        match s {
+            Stmt::Let(w, old) if *w == v => *old = op.clone(),
+            Stmt::If {
+                then_block,
+                else_block,
+                ..
+            } => {
+                redefine(&mut then_block.stmts, v, op);
+                redefine(&mut else_block.stmts, v, op);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The local arrays and tapes declared in `stmts`, at any depth.
