@@ -20,15 +20,21 @@ const ROUNDS: usize = 41;
 /// Target duration of one batch.
 const BATCH: Duration = Duration::from_millis(2);
 
+/// A method under test: `run(n)` calls it `n` times (the loop is compiled with the call
+/// inlined, so the dynamic dispatch is paid once per batch, not once per call).
 struct Method<'a> {
     name: &'static str,
-    run: Box<dyn FnMut() + 'a>,
+    run: Box<dyn FnMut(u32) + 'a>,
 }
 
-fn method<'a>(name: &'static str, run: impl FnMut() + 'a) -> Method<'a> {
+fn method<'a>(name: &'static str, mut f: impl FnMut() + 'a) -> Method<'a> {
     Method {
         name,
-        run: Box::new(run),
+        run: Box::new(move |n| {
+            for _ in 0..n {
+                f();
+            }
+        }),
     }
 }
 
@@ -44,14 +50,18 @@ fn interleave(case: &str, target: &str, methods: &mut [Method<'_>]) {
     let iters: Vec<u32> = methods
         .iter_mut()
         .map(|m| {
-            (m.run)();
-            let start = Instant::now();
-            let mut n = 0u32;
-            while start.elapsed() < BATCH / 4 {
-                (m.run)();
-                n += 1;
+            (m.run)(1);
+            let mut n = 1u32;
+            loop {
+                let start = Instant::now();
+                (m.run)(n);
+                let elapsed = start.elapsed();
+                if elapsed >= BATCH / 8 {
+                    let scaled = f64::from(n) * BATCH.as_secs_f64() / elapsed.as_secs_f64();
+                    break (scaled as u32).max(1);
+                }
+                n *= 2;
             }
-            (n * 4).max(1)
         })
         .collect();
     let mut times = vec![Vec::with_capacity(ROUNDS); methods.len()];
@@ -63,9 +73,7 @@ fn interleave(case: &str, target: &str, methods: &mut [Method<'_>]) {
         };
         for i in order {
             let start = Instant::now();
-            for _ in 0..iters[i] {
-                (methods[i].run)();
-            }
+            (methods[i].run)(iters[i]);
             times[i].push(start.elapsed().as_secs_f64() * 1e9 / f64::from(iters[i]));
         }
     }
