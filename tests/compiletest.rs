@@ -7,11 +7,6 @@
 //! `TRYBUILD=overwrite cargo test --test compiletest` and read every changed `.stderr`.
 //!
 //! The files under `tests/ui/pass/` must compile, and run: they assert their gradients.
-//!
-//! Known bugs are pinned too, each file saying where it goes once the bug is fixed:
-//! `tests/ui/known_bugs/` holds valid code the macro rejects today (compile-fail, with the
-//! current errors), `tests/ui/wrong_gradient/` code that compiles but whose gradient is
-//! wrong (run by `cargo test --test compiletest -- --ignored`, failing until fixed).
 
 #[test]
 fn ui() {
@@ -23,12 +18,5 @@ fn ui() {
     t.compile_fail("tests/ui/arrays/*.rs");
     t.compile_fail("tests/ui/calls/*.rs");
     t.compile_fail("tests/ui/recovery/*.rs");
-    t.compile_fail("tests/ui/known_bugs/*.rs");
     t.pass("tests/ui/pass/*.rs");
-}
-
-#[test]
-#[ignore = "known bugs: wrong gradients, see tests/ui/wrong_gradient/"]
-fn wrong_gradients() {
-    trybuild::TestCases::new().pass("tests/ui/wrong_gradient/*.rs");
 }

@@ -59,6 +59,8 @@ pub struct SignatureInfo {
     pub has_self: bool,
     /// Whether the declared result type is usable (else the body's result is not checked).
     pub result_ok: bool,
+    /// Parameters whose type was rejected (already reported): the body may still use them.
+    pub rejected: Vec<Ident>,
 }
 
 impl SignatureInfo {
@@ -243,6 +245,7 @@ pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
         params,
         has_self,
         result_ok,
+        rejected,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Arrays: indexing (`x[i]`, `w[j][k]`, `self.data[i]`), `.len()`, local arrays
 //! (`let mut h = [0.0; 4];`, `let v = [a, b];`) and element assignment.
 
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Expr, UnOp};
 
@@ -28,7 +29,7 @@ impl Lowerer<'_> {
             Expr::Reference(r) => self.lower_place(&r.expr, out),
             Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => self.lower_place(&u.expr, out),
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-                let name = p.path.segments[0].ident.to_string();
+                let name = p.path.segments[0].ident.unraw().to_string();
                 let b = self.lookup(&name)?;
                 if let Some(place) = &b.place {
                     return Some(place.clone());
@@ -126,6 +127,14 @@ impl Lowerer<'_> {
     ) -> bool {
         let float = Ty::Float;
         match init {
+            Expr::Repeat(r) if matches!(&*r.expr, Expr::Repeat(_) | Expr::Array(_)) => {
+                self.cx.error_spanned_by(init, "local arrays must be one-dimensional; use one array per row (or a flat array indexed `i * cols + j`)");
+                // Keep the name usable so its uses are not reported too.
+                let v = self.poison(out);
+                self.local_arrays.insert(v);
+                self.bind(name, Some(v), true);
+                true
+            }
             Expr::Repeat(r) => {
                 if !is_constant_expr(&r.expr) {
                     self.cx.error_spanned_by(&r.expr, "the initial value of a local array must be a constant (`[0.0; N]`); assign the elements afterwards");

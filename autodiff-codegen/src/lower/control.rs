@@ -191,8 +191,21 @@ impl<'c> Lowerer<'c> {
                 self.split_match(scrutinee, &m.arms, is_result, rest, out)
             }
             Expr::Paren(p) => self.split(&p.expr, is_result, rest, out),
+            Expr::Block(b) if b.label.is_some() => {
+                self.cx.error_spanned_by(&b.label, "labeled blocks are not supported in a #[differentiable] function; use `if`/`else` (or a loop with `break`)");
+                let p = self.poison(out);
+                Some(if self.loop_ctx.is_some() {
+                    self.loop_exit_with(p, out)
+                } else {
+                    vec![p]
+                })
+            }
             Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
-                self.cx.error_spanned_by(e, "`return` inside a loop is not supported; `break` out of the loop (keeping the result in a variable) and return after it");
+                let at: &dyn quote::ToTokens = match find_return(e) {
+                    Some(r) => r,
+                    None => e,
+                };
+                self.cx.error_spanned_by(at, "`return` inside a loop is not supported; `break` out of the loop (keeping the result in a variable) and return after it");
                 let p = self.poison(out);
                 Some(if self.loop_ctx.is_some() {
                     self.loop_exit_with(p, out)
@@ -766,6 +779,29 @@ pub(super) fn block_work(block: &syn::Block, is_result: bool) -> Vec<Work<'_>> {
     }
     work.push(Work::PopScope);
     work
+}
+
+/// The first `return` inside `e`.
+fn find_return(e: &Expr) -> Option<&syn::ExprReturn> {
+    fn in_block(b: &syn::Block) -> Option<&syn::ExprReturn> {
+        b.stmts.iter().find_map(|s| match s {
+            syn::Stmt::Expr(e, _) => find_return(e),
+            syn::Stmt::Local(l) => l.init.as_ref().and_then(|i| find_return(&i.expr)),
+            _ => None,
+        })
+    }
+    match e {
+        Expr::Return(r) => Some(r),
+        Expr::If(i) => in_block(&i.then_branch)
+            .or_else(|| i.else_branch.as_ref().and_then(|(_, e)| find_return(e))),
+        Expr::Block(b) => in_block(&b.block),
+        Expr::Match(m) => m.arms.iter().find_map(|a| find_return(&a.body)),
+        Expr::ForLoop(f) => in_block(&f.body),
+        Expr::While(w) => in_block(&w.body),
+        Expr::Loop(l) => in_block(&l.body),
+        Expr::Paren(p) => find_return(&p.expr),
+        _ => None,
+    }
 }
 
 /// Whether a name in a pattern is a constant (`ZERO`), which Rust compares with, rather than

@@ -1,6 +1,7 @@
 //! Expressions: one `let` per operation.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{BinOp as SynBin, Expr, Lit, UnOp};
 
@@ -114,7 +115,7 @@ impl<'c> Lowerer<'c> {
 
     fn lower_path(&mut self, p: &syn::ExprPath, out: &mut Vec<Stmt>) -> VarId {
         if p.qself.is_none() && p.path.segments.len() == 1 && p.path.leading_colon.is_none() {
-            let name = p.path.segments[0].ident.to_string();
+            let name = p.path.segments[0].ident.unraw().to_string();
             if let Some(b) = self.lookup(&name) {
                 return match b.var {
                     Some(v) => v,
@@ -318,6 +319,14 @@ impl<'c> Lowerer<'c> {
                 return v;
             }
         }
+        if ITERATOR_METHODS.contains(&name.as_str()) {
+            self.cx.error_spanned_by(&m.method, format!("iterator chains (`.{name}()`) are not supported in a #[differentiable] function body; write a `for` loop (`for v in x.iter() {{ … }}`)"));
+            return self.poison(out);
+        }
+        if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self")) {
+            self.cx.error_spanned_by(&m.method, format!("method calls on `self` are not supported; call the method as an associated function, `Self::{name}(self, …)`, which is differentiated through"));
+            return self.poison(out);
+        }
         let receiver = self.lower_value(&m.receiver, out);
         if name == "clone" && m.args.is_empty() {
             return receiver;
@@ -511,6 +520,35 @@ impl<'c> Lowerer<'c> {
         self.poison(out)
     }
 }
+
+/// Iterator methods, which get one message pointing to `for` loops.
+const ITERATOR_METHODS: &[&str] = &[
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "map",
+    "sum",
+    "product",
+    "fold",
+    "filter",
+    "zip",
+    "enumerate",
+    "rev",
+    "skip",
+    "take",
+    "collect",
+    "any",
+    "all",
+    "count",
+    "copied",
+    "cloned",
+    "for_each",
+    "reduce",
+    "max_by",
+    "min_by",
+    "chain",
+    "windows",
+];
 
 fn supported_methods() -> String {
     MathFn::ALL

@@ -64,6 +64,10 @@ impl<'c> Lowerer<'c> {
             } => {
                 let s = self.lower_value(start, out);
                 let e = self.lower_value(end, out);
+                if self.ty(s).is_float() || self.ty(e).is_float() {
+                    self.cx.error_spanned_by(&f.expr, "a `for` loop iterates over integers; loop over `0..n` and compute the float (`let t = i as f64 * step;`)");
+                    return;
+                }
                 let step = step.map(|st| self.lower_value(st, out));
                 let ty = match (self.ty(s), self.ty(e)) {
                     (Ty::Int(Some(t)), _) | (_, Ty::Int(Some(t))) => Ty::Int(Some(t)),

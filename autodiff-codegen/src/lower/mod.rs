@@ -53,6 +53,12 @@ pub fn lower_function(cx: &Ctxt, sig: &SignatureInfo, body: &syn::Block) -> Func
         l.bind(&name, Some(var), true);
     }
     let mut stmts = Vec::new();
+    // Parameters already reported keep their names, bound to a value compatible with any
+    // use, so the body does not report them again.
+    for ident in &sig.rejected {
+        let v = l.poison(&mut stmts);
+        l.bind(&ident.unraw().to_string(), Some(v), true);
+    }
     let ret = l.lower_body(body, &mut stmts);
     let result = match ret {
         Some(v) if sig.result_ok => l.expect_float(v, span_of_block(body), "the function's result"),

@@ -1,12 +1,14 @@
 use autodiff::differentiable;
 
 #[differentiable]
-fn recurrence(x: &[f64]) -> f64 {
+fn repeated(x: &[f64; 3]) -> f64 {
     let mut h = [1.0; 1];
-    let mut i = 0;
-    while i < x.len() {
-        h[0] = h[0] * x[i] + 1.0;
-        i += 1;
+    for i in 0..3 {
+        let mut s = 0.0;
+        for _ in 0..2 {
+            s += (h[0] * x[i]).sin();
+        }
+        h[0] = s;
     }
     h[0]
 }

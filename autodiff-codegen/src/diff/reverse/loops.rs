@@ -410,7 +410,7 @@ impl Reverse<'_> {
                 self.errors.push((
                     l.span.0,
                     format!(
-                        "the gradient of this loop needs the values it reads from `{name}`, which is written after they are read, and those reads cannot be saved here (they are inside a branch or an inner loop, or the loop has no counted range); read `{name}` at the top of the loop body, or keep the values in a separate array"
+                        "the gradient of this loop needs the values it reads from `{name}`, which is written after they are read, and reads inside an inner loop cannot be saved; read the element into a variable before the inner loop, or keep the values in a separate array"
                     ),
                 ));
             }
