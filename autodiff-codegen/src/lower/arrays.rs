@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, UnOp};
 
 use super::Lowerer;
-use super::control::ty_name;
+use super::stmts::ty_name;
 use crate::ir::{ArrayKind, BinOp, Op, Stmt, Ty, VarId};
 
 /// An array (or opaque data) with the indices applied so far: `w[j]` is `w` with `[j]`.

@@ -5,7 +5,8 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{BinOp as SynBin, Expr, Lit, UnOp};
 
-use super::control::{Branch, macro_message, ty_name};
+use super::control::Branch;
+use super::stmts::{macro_message, ty_name};
 use super::{Lowerer, paths};
 use crate::ir::{BinOp, Callee, CmpOp, MathFn, Op, Stmt, Ty, VarId};
 use crate::signature::{is_integer_type, simple_type_name};

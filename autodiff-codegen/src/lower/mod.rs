@@ -11,6 +11,8 @@ mod control;
 mod expr;
 mod loops;
 mod paths;
+mod patterns;
+mod stmts;
 
 use std::collections::{HashMap, HashSet};
 
