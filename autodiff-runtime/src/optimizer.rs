@@ -22,6 +22,7 @@ pub trait Objective<P: Params> {
 }
 
 impl<P: Params, F: FnMut(&P, &mut P) -> P::Scalar> Objective<P> for F {
+    #[inline]
     fn evaluate(&mut self, params: &P, grad: &mut P) -> P::Scalar {
         self(params, grad)
     }

@@ -45,16 +45,19 @@ pub trait Params: Clone {
         Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc;
 
     /// A value of the same shape with every component zero.
+    #[inline]
     fn zeros_like(&self) -> Self {
         self.filled_like(Self::Scalar::zero())
     }
 
     /// The inner product `Σ aᵢ bᵢ`.
+    #[inline]
     fn dot(a: &Self, b: &Self) -> Self::Scalar {
         Self::zip_fold(a, b, Self::Scalar::zero(), &mut |acc, x, y| acc + x * y)
     }
 
     /// The largest absolute component (`‖·‖∞`), or zero for an empty value.
+    #[inline]
     fn max_abs(&self) -> Self::Scalar {
         Self::zip_fold(self, self, Self::Scalar::zero(), &mut |acc, x, _| {
             let a = x.abs();
@@ -63,6 +66,7 @@ pub trait Params: Clone {
     }
 
     /// Whether every component is finite.
+    #[inline]
     fn all_finite(&self) -> bool {
         Self::zip_fold(self, self, true, &mut |acc, x, _| acc && x.is_finite())
     }
@@ -73,14 +77,17 @@ macro_rules! impl_scalar_params {
         impl Params for $t {
             type Scalar = $t;
 
+            #[inline]
             fn dim(&self) -> usize {
                 1
             }
 
+            #[inline]
             fn filled_like(&self, value: $t) -> $t {
                 value
             }
 
+            #[inline]
             fn zip_apply<const N: usize, Func>(targets: [&mut $t; N], source: &$t, f: &mut Func)
             where
                 Func: FnMut([&mut $t; N], $t),
@@ -88,6 +95,7 @@ macro_rules! impl_scalar_params {
                 f(targets, *source)
             }
 
+            #[inline]
             fn zip_fold<Acc, Func>(a: &$t, b: &$t, init: Acc, f: &mut Func) -> Acc
             where
                 Func: FnMut(Acc, $t, $t) -> Acc,
@@ -102,14 +110,17 @@ impl_scalar_params!(f32, f64);
 impl<P: Params, const L: usize> Params for [P; L] {
     type Scalar = P::Scalar;
 
+    #[inline]
     fn dim(&self) -> usize {
         self.iter().map(Params::dim).sum()
     }
 
+    #[inline]
     fn filled_like(&self, value: Self::Scalar) -> Self {
         core::array::from_fn(|i| self[i].filled_like(value))
     }
 
+    #[inline]
     fn zip_apply<const N: usize, Func>(mut targets: [&mut Self; N], source: &Self, f: &mut Func)
     where
         Func: FnMut([&mut Self::Scalar; N], Self::Scalar),
@@ -119,6 +130,7 @@ impl<P: Params, const L: usize> Params for [P; L] {
         }
     }
 
+    #[inline]
     fn zip_fold<Acc, Func>(a: &Self, b: &Self, init: Acc, f: &mut Func) -> Acc
     where
         Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc,
@@ -133,14 +145,17 @@ impl<P: Params, const L: usize> Params for [P; L] {
 impl<P: Params> Params for alloc::vec::Vec<P> {
     type Scalar = P::Scalar;
 
+    #[inline]
     fn dim(&self) -> usize {
         self.iter().map(Params::dim).sum()
     }
 
+    #[inline]
     fn filled_like(&self, value: Self::Scalar) -> Self {
         self.iter().map(|p| p.filled_like(value)).collect()
     }
 
+    #[inline]
     fn zip_apply<const N: usize, Func>(mut targets: [&mut Self; N], source: &Self, f: &mut Func)
     where
         Func: FnMut([&mut Self::Scalar; N], Self::Scalar),
@@ -157,6 +172,7 @@ impl<P: Params> Params for alloc::vec::Vec<P> {
         }
     }
 
+    #[inline]
     fn zip_fold<Acc, Func>(a: &Self, b: &Self, init: Acc, f: &mut Func) -> Acc
     where
         Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc,
@@ -173,14 +189,17 @@ macro_rules! impl_tuple_params {
         impl<$first: Params, $($name: Params<Scalar = $first::Scalar>),*> Params for ($first, $($name,)*) {
             type Scalar = $first::Scalar;
 
+            #[inline]
             fn dim(&self) -> usize {
                 self.$fi.dim() $(+ self.$idx.dim())*
             }
 
+            #[inline]
             fn filled_like(&self, value: Self::Scalar) -> Self {
                 (self.$fi.filled_like(value), $(self.$idx.filled_like(value),)*)
             }
 
+            #[inline]
             fn zip_apply<const N: usize, Func>(mut targets: [&mut Self; N], source: &Self, f: &mut Func)
             where
                 Func: FnMut([&mut Self::Scalar; N], Self::Scalar),
@@ -189,6 +208,7 @@ macro_rules! impl_tuple_params {
                 $($name::zip_apply(targets.each_mut().map(|t| &mut t.$idx), &source.$idx, f);)*
             }
 
+            #[inline]
             fn zip_fold<Acc, Func>(a: &Self, b: &Self, init: Acc, f: &mut Func) -> Acc
             where
                 Func: FnMut(Acc, Self::Scalar, Self::Scalar) -> Acc,

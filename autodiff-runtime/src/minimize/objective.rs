@@ -42,6 +42,7 @@ pub trait SeededObjective<P: Params> {
 pub struct Deterministic<F>(pub F);
 
 impl<P: Params, F: Objective<P>> SeededObjective<P> for Deterministic<F> {
+    #[inline]
     fn evaluate(&mut self, params: &P, grad: &mut P, _: StepSeed) -> P::Scalar {
         self.0.evaluate(params, grad)
     }
@@ -67,6 +68,7 @@ impl<P: Params, F: Objective<P>> SeededObjective<P> for Deterministic<F> {
 pub struct Stochastic<F>(pub F);
 
 impl<P: Params, F: FnMut(&P, &mut P, StepSeed) -> P::Scalar> SeededObjective<P> for Stochastic<F> {
+    #[inline]
     fn evaluate(&mut self, params: &P, grad: &mut P, seed: StepSeed) -> P::Scalar {
         (self.0)(params, grad, seed)
     }
@@ -94,6 +96,7 @@ impl<P: Params, F: FnMut(&P, &mut P, StepSeed) -> P::Scalar> SeededObjective<P> 
 pub struct ValueAndGrad<F>(pub F);
 
 impl<P: Params, F: FnMut(&P) -> (P::Scalar, P)> Objective<P> for ValueAndGrad<F> {
+    #[inline]
     fn evaluate(&mut self, params: &P, grad: &mut P) -> P::Scalar {
         let (loss, g) = (self.0)(params);
         *grad = g;
@@ -132,6 +135,7 @@ pub trait BatchObjective<P: Params> {
 pub struct PerMember<F>(pub F);
 
 impl<P: Params, F: FnMut(usize, &P, &mut P) -> P::Scalar> BatchObjective<P> for PerMember<F> {
+    #[inline]
     fn evaluate(&mut self, member: usize, params: &P, grad: &mut P, _: StepSeed) -> P::Scalar {
         (self.0)(member, params, grad)
     }
@@ -157,6 +161,7 @@ pub struct StochasticPerMember<F>(pub F);
 impl<P: Params, F: FnMut(usize, &P, &mut P, StepSeed) -> P::Scalar> BatchObjective<P>
     for StochasticPerMember<F>
 {
+    #[inline]
     fn evaluate(&mut self, member: usize, params: &P, grad: &mut P, seed: StepSeed) -> P::Scalar {
         (self.0)(member, params, grad, seed)
     }

@@ -40,6 +40,7 @@ pub(crate) struct Failure<S> {
 /// On a non-finite loss or gradient the parameters are rolled back to `last_good` (the
 /// previous step's `θ`); on a failed optimizer step or a non-finite update, to `θ_t`, whose
 /// finite loss and gradient norm are returned with the reason.
+#[inline]
 pub(crate) fn advance<P, E, Opt, C>(
     step: usize,
     objective: &mut E,

@@ -133,6 +133,7 @@ impl<P: Params> Optimizer<P> for Adadelta {
         }
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut AdadeltaState<P>,

@@ -121,6 +121,7 @@ impl<P: Params> Optimizer<P> for Adagrad {
         }
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut AdagradState<P>,

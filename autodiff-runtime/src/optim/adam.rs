@@ -190,6 +190,7 @@ impl AdamRule {
     }
 
     /// One step of `_single_tensor_adam`, operation by operation.
+    #[inline]
     pub(crate) fn step<P: Params>(&self, state: &mut AdamState<P>, params: &mut P, grad: &P) {
         state.step += 1;
         let t = state.step as f64;
@@ -273,6 +274,7 @@ impl<P: Params> Optimizer<P> for Adam {
         self.config.rule().init(params)
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut AdamState<P>,

@@ -134,6 +134,7 @@ impl<P: Params> Optimizer<P> for Adamax {
         }
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut AdamaxState<P>,

@@ -93,6 +93,7 @@ impl<P: Params> Optimizer<P> for AdamW {
         self.config.rule().init(params)
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut AdamState<P>,

@@ -161,6 +161,7 @@ impl<P: Params> Optimizer<P> for NAdam {
         }
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut NAdamState<P>,

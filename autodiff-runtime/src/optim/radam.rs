@@ -139,6 +139,7 @@ impl<P: Params> Optimizer<P> for RAdam {
         }
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut RAdamState<P>,

@@ -162,6 +162,7 @@ impl<P: Params> Optimizer<P> for RmsProp {
         }
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut RmsPropState<P>,

@@ -138,6 +138,7 @@ impl<P: Params> Optimizer<P> for Sgd {
         }
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut SgdState<P>,

@@ -31,6 +31,7 @@ impl Norm {
     ///
     /// assert_eq!(Norm::L2.of(&(1.0_f64, [2.0, 2.0])), 3.0);
     /// ```
+    #[inline]
     pub fn of<P: Params>(self, v: &P) -> P::Scalar {
         match self {
             Norm::MaxAbs => v.max_abs(),

@@ -166,6 +166,7 @@ impl<P: Params, A: Criterion<P>, B: Criterion<P>> Criterion<P> for AnyOf<A, B> {
 }
 
 /// Copies `src` into `dst` component by component (no allocation).
+#[inline]
 pub(crate) fn copy_into<P: Params>(dst: &mut P, src: &P) {
     P::zip_apply([dst], src, &mut |[d], s| *d = s);
 }

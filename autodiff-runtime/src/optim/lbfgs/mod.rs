@@ -136,6 +136,7 @@ impl<P: Params, const M: usize> Optimizer<P> for Lbfgs<M> {
         LbfgsState::new(params, self.config.history_size, buffers)
     }
 
+    #[inline]
     fn step<O: Objective<P>>(
         &self,
         state: &mut LbfgsState<P, M>,
