@@ -207,17 +207,24 @@ impl Folder {
                 }
             }
             Op::Bin(bop, a, b) => self.rewrite_bin(bop, a, b),
-            Op::Cmp(c, a, b) => match (self.lit(a), self.lit(b)) {
-                (Some(x), Some(y)) => Some(Op::Bool(match c {
-                    CmpOp::Lt => x < y,
-                    CmpOp::Le => x <= y,
-                    CmpOp::Gt => x > y,
-                    CmpOp::Ge => x >= y,
-                    CmpOp::Eq => x == y,
-                    CmpOp::Ne => x != y,
-                })),
-                _ => None,
-            },
+            Op::Cmp(c, a, b) => {
+                let decide = |o: std::cmp::Ordering| match c {
+                    CmpOp::Lt => o.is_lt(),
+                    CmpOp::Le => o.is_le(),
+                    CmpOp::Gt => o.is_gt(),
+                    CmpOp::Ge => o.is_ge(),
+                    CmpOp::Eq => o.is_eq(),
+                    CmpOp::Ne => o.is_ne(),
+                };
+                match (self.lit(a), self.lit(b), self.int_lit(a), self.int_lit(b)) {
+                    (Some(x), Some(y), _, _) => x
+                        .partial_cmp(&y)
+                        .map(|o| Op::Bool(decide(o)))
+                        .or(Some(Op::Bool(matches!(c, CmpOp::Ne)))),
+                    (_, _, Some(x), Some(y)) => Some(Op::Bool(decide(x.cmp(&y)))),
+                    _ => None,
+                }
+            }
             Op::Select(c, a, b) => {
                 if a == b {
                     return Some(Op::Copy(a));
@@ -248,7 +255,20 @@ impl Folder {
     }
 
     fn rewrite_bin(&mut self, bop: BinOp, a: VarId, b: VarId) -> Option<Op> {
-        // Integer identities (exact): `0 + i`, `i + 0`, `i - 0`, `1 * i`, `i * 1`.
+        // Integer literal arithmetic (when it cannot overflow), and exact identities:
+        // `0 + i`, `i + 0`, `i - 0`, `1 * i`, `i * 1`.
+        if let (Some(x), Some(y)) = (self.int_lit(a), self.int_lit(b)) {
+            let r = match bop {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y).filter(|r| *r >= 0),
+                BinOp::Mul => x.checked_mul(y),
+                BinOp::Div => x.checked_div(y),
+                BinOp::Rem => x.checked_rem(y),
+            };
+            if let Some(r) = r {
+                return Some(Op::Int(r));
+            }
+        }
         match (bop, self.int_lit(a), self.int_lit(b)) {
             (BinOp::Add, Some(0), None) | (BinOp::Mul, Some(1), None) => return Some(Op::Copy(b)),
             (BinOp::Add | BinOp::Sub, None, Some(0)) | (BinOp::Mul | BinOp::Div, None, Some(1)) => {
