@@ -65,9 +65,12 @@ where
 
     let loss = objective(params, grad);
     *evaluations += 1;
+    // One pass for the norm; a non-finite gradient has a non-finite norm, so the gradient is
+    // searched for a non-finite component only then (a finite one can still overflow it).
+    let gradient_norm = Norm::L2.of(grad);
     let failure = if !loss.is_finite() {
         Some(Status::NonFiniteLoss)
-    } else if !grad.all_finite() {
+    } else if !gradient_norm.is_finite() && !grad.all_finite() {
         Some(Status::NonFiniteGradient)
     } else {
         None
@@ -80,7 +83,6 @@ where
         });
     }
     copy_into(last_good, params);
-    let gradient_norm = Norm::L2.of(grad);
     let undo = |params: &mut P, status| {
         copy_into(params, last_good);
         Err(Failure {

@@ -232,6 +232,16 @@ impl AdamRule {
             max_exp_avg_sq,
             ..
         } = state;
+        // The common configuration, without per-element branches (the same operations).
+        if !maximize && decay.is_none() && l2.is_none() && max_exp_avg_sq.is_none() {
+            P::zip_apply([params, exp_avg, exp_avg_sq], grad, &mut |[p, m, v], g| {
+                *m = lerp(*m, g, w1);
+                *v = *v * b2 + c2 * g * g;
+                let denom = v.sqrt() / bc2_sqrt + eps;
+                *p += neg_step * *m / denom;
+            });
+            return;
+        }
         match max_exp_avg_sq {
             None => P::zip_apply([params, exp_avg, exp_avg_sq], grad, &mut |[p, m, v], g| {
                 moments(p, m, v, g);
