@@ -53,6 +53,15 @@ fn collect_declared(block: &Block, out: &mut std::collections::HashSet<VarId>) {
     }
 }
 
+/// Whether `stmt` reads or writes `v` anywhere (cheaper than computing its uses).
+fn mentions(stmt: &Stmt, v: VarId) -> bool {
+    crate::ir::visit::direct_uses(stmt).contains(&v)
+        || matches!(stmt, Stmt::Loop(l) if l.saves.iter().any(|s| s.value == v || s.index == v))
+        || nested_blocks(stmt)
+            .into_iter()
+            .any(|b| b.results.contains(&v) || b.stmts.iter().any(|s| mentions(s, v)))
+}
+
 /// Whether `stmt` (at any depth) writes `v`.
 fn writes_to(stmt: &Stmt, v: VarId) -> bool {
     match stmt {
@@ -143,7 +152,7 @@ fn local_adds(
         match stmt {
             Stmt::AddAcc(a, v) if *a == acc && *v != acc => positions.push(j),
             other => {
-                if uses(other).contains(&acc) {
+                if mentions(other, acc) {
                     return None;
                 }
             }
