@@ -343,6 +343,39 @@ impl Gen<'_> {
         };
         let len = 1 + self.rng.below(3);
         self.block_body(&mut body, &mut visible, ints, len, depth + 1);
+        // A value kept per iteration (`keep[p] = v`), read after the loop: the reverse sweep
+        // reads it back instead of recomputing it.
+        let kept = if self.rng.chance(30) {
+            let keep = self.func.new_var(
+                Ty::Array {
+                    elem: Box::new(Ty::Float),
+                    kind: crate::ir::ArrayKind::Fixed {
+                        len: "6".into(),
+                        value: Some(6),
+                    },
+                },
+                "keep",
+                true,
+            );
+            let fill = self.let_(out, Ty::Float, Op::Float(0.0));
+            let six = self.let_(out, usize_ty.clone(), Op::Int(6));
+            out.push(Stmt::DeclArray {
+                array: keep,
+                fill,
+                len: six,
+            });
+            let w = self.pick(&visible);
+            let v = self.let_(
+                &mut body,
+                Ty::Float,
+                Op::Math(crate::ir::MathFn::Sin, vec![w]),
+            );
+            body.push(Stmt::Store(keep, vec![position], v));
+            visible.push(v);
+            Some(keep)
+        } else {
+            None
+        };
         let nexts: Vec<VarId> = (0..n_carried).map(|_| self.pick(&visible)).collect();
         let mut results = nexts.clone();
         let mut loop_carried: Vec<Carried> = carried
@@ -400,6 +433,12 @@ impl Gen<'_> {
             saves: vec![],
             span: Site(proc_macro2::Span::call_site()),
         })));
+        if let Some(keep) = kept {
+            let k = self.rng.below(2) as i64;
+            let k = self.let_(out, usize_ty.clone(), Op::Int(k));
+            let v = self.let_(out, Ty::Float, Op::Index(keep, vec![k]));
+            floats.push(v);
+        }
         if let Some((r, k)) = after {
             let k = self.let_(out, usize_ty, Op::Int(k));
             let v = self.let_(out, Ty::Float, Op::Index(r, vec![k]));

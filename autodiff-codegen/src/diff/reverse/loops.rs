@@ -101,6 +101,7 @@ impl Reverse<'_> {
         // Keep only the recomputation the adjoint needs: dead code of the reverse body,
         // with everything outside it live.
         let local: HashSet<VarId> = clone.stmts.iter().flat_map(defs).collect();
+        let read_back = self.read_back_stores(l, stores_after, &map, ind_new, &mut clone.stmts);
         let (kept, needed) = self.prune_reverse_body(
             std::mem::take(&mut clone.stmts),
             adjoint,
@@ -110,6 +111,8 @@ impl Reverse<'_> {
         let mut kept = kept;
         // Reads of arrays the loop (or later code) overwrites are taped where they happen.
         let inverse: HashMap<VarId, VarId> = map.iter().map(|(o, n)| (*n, *o)).collect();
+        // Arrays read back above hold the values the reverse sweep reads: not "overwritten".
+        let inside_later: HashSet<VarId> = inside_later.difference(&read_back).copied().collect();
         let overwritten = overwritten_reads(&kept, &local, &inside_later, &inverse, l);
         let needs_inner: Vec<bool> = inner_new.iter().map(|v| needed.contains(v)).collect();
         let needs_ind = ind_new.is_some_and(|i| needed.contains(&i));
@@ -310,6 +313,46 @@ impl Reverse<'_> {
         }
     }
 
+    /// A value the body stores as `h[i] = v` (with `i` the loop's induction variable, the
+    /// only store into the local array `h`, which nothing after the loop writes) is still
+    /// in `h[i]` when the reverse sweep gets to that iteration: the recomputation reads it
+    /// back instead of computing it again.
+    fn read_back_stores(
+        &mut self,
+        l: &Loop,
+        stores_after: &HashSet<VarId>,
+        map: &HashMap<VarId, VarId>,
+        ind_new: Option<VarId>,
+        recompute: &mut [Stmt],
+    ) -> HashSet<VarId> {
+        let mut safe = HashSet::new();
+        let (Some(r), Some(ind_new)) = (&l.range, ind_new) else {
+            return safe;
+        };
+        let mut stores: HashMap<VarId, usize> = HashMap::new();
+        count_stores(&l.body.stmts, &mut stores);
+        let mut declared_inside = HashSet::new();
+        collect_declared_arrays(&l.body.stmts, &mut declared_inside);
+        for s in &l.body.stmts {
+            let Stmt::Store(h, idx, v) = s else { continue };
+            let only_store = stores.get(h) == Some(&1) && !stores_after.contains(h);
+            let local_array = matches!(self.func.ty(*h), Ty::Array { elem, .. } if elem.is_float());
+            if idx.as_slice() != [r.ind]
+                || !only_store
+                || !local_array
+                || declared_inside.contains(h)
+                || self.known.contains_key(v)
+            {
+                continue;
+            }
+            if let Some(copy) = map.get(v) {
+                redefine(recompute, *copy, &Op::Index(*h, vec![ind_new]));
+                safe.insert(*h);
+            }
+        }
+        safe
+    }
+
     fn fresh_like(&mut self, v: VarId, map: &mut HashMap<VarId, VarId>) -> VarId {
         let info = self.func.info(v).clone();
         let n = self.func.new_var(info.ty, info.name, info.user_named);
@@ -501,6 +544,18 @@ fn overwritten_reads(
         }
     }
     out
+}
+
+/// How many stores into each array `stmts` make, at any depth.
+fn count_stores(stmts: &[Stmt], out: &mut HashMap<VarId, usize>) {
+    for s in stmts {
+        if let Stmt::Store(a, ..) = s {
+            *out.entry(*a).or_default() += 1;
+        }
+        for b in nested_blocks(s) {
+            count_stores(&b.stmts, out);
+        }
+    }
 }
 
 /// Replaces the definition of `v` (in `stmts` or their branches) by `op`.
