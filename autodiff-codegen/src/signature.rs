@@ -94,7 +94,7 @@ pub fn is_integer_type(name: &str) -> bool {
 
 /// The type parameter bounded by `Float` (`T: Float`, `T: num_traits::Float`), if any;
 /// reports any other generic parameter.
-fn float_type_parameter(cx: &Ctxt, sig: &Signature) -> Option<Ident> {
+fn float_type_parameter(cx: &Ctxt, sig: &Signature, rejected: &mut Vec<String>) -> Option<Ident> {
     let mut found = None;
     let bounded_by_float = |bounds: &syn::punctuated::Punctuated<
         TypeParamBound,
@@ -113,6 +113,7 @@ fn float_type_parameter(cx: &Ctxt, sig: &Signature) -> Option<Ident> {
                     found = Some(t.ident.clone());
                 } else {
                     cx.error_spanned_by(t, "#[differentiable] supports one type parameter, bounded by `num_traits::Float` (`T: Float`), as the float type; other type parameters are not supported");
+                    rejected.push(t.ident.to_string());
                 }
             }
             GenericParam::Const(_) => {}
@@ -153,7 +154,11 @@ pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
     if let Some(v) = &sig.variadic {
         cx.error_spanned_by(v, "#[differentiable] does not support variadic functions");
     }
-    let generic = float_type_parameter(cx, sig);
+    // Types that are a rejected type parameter were reported already.
+    let mut rejected_types = Vec::new();
+    let generic = float_type_parameter(cx, sig, &mut rejected_types);
+    let already_reported =
+        |ty: &Type| simple_type_name(ty).is_some_and(|n| rejected_types.contains(&n));
     let float = match &sig.output {
         ReturnType::Default => {
             cx.error_spanned_by(&sig.ident, format!("#[differentiable] function `{}` must return its float result (`-> f64`, `-> f32` or `-> T` with `T: Float`): the gradient is of a scalar result", sig.ident));
@@ -175,6 +180,7 @@ pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
                 width: Width::F64,
                 generic: true,
             }),
+            _ if already_reported(ty) => None,
             _ => {
                 cx.error_spanned_by(ty, "#[differentiable] functions must return one float (`f64`, `f32` or `T: Float`): the gradient is of a scalar result; return other values from a separate function");
                 None
@@ -224,13 +230,15 @@ pub fn check(cx: &Ctxt, sig: &Signature, args: &Args) -> SignatureInfo {
                         wrt: false,
                     }),
                     Err(message) => {
-                        cx.error_spanned_by(
-                            &pt.ty,
-                            format!(
-                                "unsupported type for parameter `{}`: {message}",
-                                ident.unraw()
-                            ),
-                        );
+                        if !already_reported(&pt.ty) {
+                            cx.error_spanned_by(
+                                &pt.ty,
+                                format!(
+                                    "unsupported type for parameter `{}`: {message}",
+                                    ident.unraw()
+                                ),
+                            );
+                        }
                         params_ok = false;
                         rejected.push(ident);
                     }
