@@ -104,7 +104,29 @@ impl Lowerer<'_> {
             }
         }
         let ty = place.ty.clone();
-        self.push(out, ty, Op::Index(place.base, place.idx))
+        let immutable = !self.local_arrays.contains(&place.base)
+            && matches!(self.ty(place.base), Ty::Array { .. });
+        let key = (
+            place.base,
+            place
+                .idx
+                .iter()
+                .map(|i| match self.int_literals.get(i) {
+                    Some(k) => super::IndexKey::Literal(*k),
+                    None => super::IndexKey::Value(*i),
+                })
+                .collect::<Vec<_>>(),
+        );
+        if immutable {
+            if let Some(v) = self.read_cache.get(&key) {
+                return *v;
+            }
+        }
+        let v = self.push(out, ty, Op::Index(place.base, place.idx));
+        if immutable {
+            self.read_cache.insert(key, v);
+        }
+        v
     }
 
     /// `place.len()`.

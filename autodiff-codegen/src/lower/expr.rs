@@ -98,7 +98,9 @@ impl<'c> Lowerer<'c> {
                 match i.base10_parse::<i64>() {
                     Ok(x) => {
                         let ty = Ty::Int((!suffix.is_empty()).then(|| suffix.to_string()));
-                        self.push(out, ty, Op::Int(x))
+                        let v = self.push(out, ty, Op::Int(x));
+                        self.int_literals.insert(v, x);
+                        v
                     }
                     Err(e) => {
                         self.cx.push(e);

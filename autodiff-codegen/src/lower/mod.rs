@@ -35,6 +35,8 @@ pub fn lower_function(cx: &Ctxt, sig: &SignatureInfo, body: &syn::Block) -> Func
         has_self: sig.has_self,
         loop_ctx: None,
         last_store: HashMap::new(),
+        read_cache: HashMap::new(),
+        int_literals: HashMap::new(),
         local_arrays: HashSet::new(),
     };
     for p in &sig.params {
@@ -83,6 +85,13 @@ fn span_of_block(b: &syn::Block) -> Span {
     b.brace_token.span.close()
 }
 
+/// An index in a [`Lowerer::read_cache`] key: a literal by value, anything else by value id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum IndexKey {
+    Literal(i64),
+    Value(VarId),
+}
+
 /// A name in scope.
 #[derive(Clone, Debug)]
 struct Binding {
@@ -110,6 +119,11 @@ struct Lowerer<'c> {
     /// The last value stored into each local array, with its indices, so a read of the
     /// same element right after uses the value (the reverse sweep then does not read it).
     last_store: HashMap<VarId, (Vec<VarId>, VarId)>,
+    /// Elements of parameter arrays already read in this straight-line stretch: reading
+    /// one twice gives the same value (`x[i] * x[i]` is then a square to the sweeps).
+    read_cache: HashMap<(VarId, Vec<IndexKey>), VarId>,
+    /// The integer literals lowered so far, by value (for [`Self::read_cache`] keys).
+    int_literals: HashMap<VarId, i64>,
     /// Local arrays (`let mut h = [0.0; 4];`): the only arrays that can be written.
     local_arrays: HashSet<VarId>,
 }
@@ -189,6 +203,7 @@ impl Lowerer<'_> {
     /// last write to an element is no longer known).
     fn forget_stores(&mut self) {
         self.last_store.clear();
+        self.read_cache.clear();
     }
 
     /// Checks that `v` is a float (or an opaque constant), reporting `what` otherwise.

@@ -129,9 +129,13 @@ impl<'c> Lowerer<'c> {
         out: &mut Vec<Stmt>,
     ) -> Option<VarId> {
         let saved = self.scopes.clone();
+        // What is known about array elements before the `if` holds in both branches; what
+        // a branch learns does not hold in the other one, nor after the `if`.
+        let known_before = (self.last_store.clone(), self.read_cache.clone());
         let mut then_stmts = Vec::new();
         let then_v = then_b(self, &mut then_stmts);
         let then_scopes = std::mem::replace(&mut self.scopes, saved.clone());
+        (self.last_store, self.read_cache) = known_before;
         let mut else_stmts = Vec::new();
         let else_v = else_b(self, &mut else_stmts);
         let else_scopes = std::mem::replace(&mut self.scopes, saved.clone());

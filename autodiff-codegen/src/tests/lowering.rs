@@ -283,3 +283,29 @@ fn gradient_of_lowered_code_is_right() {
     let (_, g) = reverse_gradient(&func, &[0.5, 1.0], &[]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(g, vec![1.0, 0.5 + 3.0]);
 }
+
+#[test]
+fn what_a_branch_stores_is_not_forwarded_to_the_other_branch() {
+    agrees(
+        "fn f(x: f64, y: f64) -> f64 { let mut h = [0.5; 2]; let mut r = 0.0; if x > y { h[0] = x; r = h[0]; } else { r = h[0] * y; } r + h[0] }",
+        &[],
+        |v| {
+            let mut h = [0.5; 2];
+            let r;
+            if v[0] > v[1] {
+                h[0] = v[0];
+                r = h[0];
+            } else {
+                r = h[0] * v[1];
+            }
+            r + h[0]
+        },
+    );
+}
+
+#[test]
+fn repeated_reads_of_a_parameter_element_are_one_value() {
+    let func = lowered("fn f(x: &[f64]) -> f64 { x[0] * x[0] + x[1] }");
+    let reads = format!("{:?}", func.body).matches("Index(").count();
+    assert_eq!(reads, 2, "{:#?}", func.body);
+}
