@@ -75,7 +75,12 @@ impl<'c> Lowerer<'c> {
                     let v = match self.lower_expr(e, out) {
                         Some(v) => v,
                         None => {
-                            self.cx.error_spanned_by(e, "expected the function's float result here, found an expression without a value");
+                            let message = if matches!(e, Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_)) {
+                                "a loop is not the function's result here: keep the result in a variable, `break`, and end the function with the variable"
+                            } else {
+                                "expected the function's float result here, found an expression without a value"
+                            };
+                            self.cx.error_spanned_by(e, message);
                             self.poison(out)
                         }
                     };
@@ -98,8 +103,9 @@ impl<'c> Lowerer<'c> {
                 Some(vec![self.lower_return(r, out)])
             }
             Expr::Break(b) => {
-                if b.label.is_some() || b.expr.is_some() {
-                    self.cx.error_spanned_by(b, "`break` with a label or a value is not supported; use a plain `break` and keep values in variables");
+                // A label needs a labeled loop, which is reported already.
+                if b.expr.is_some() {
+                    self.cx.error_spanned_by(b, "`break` with a value is not supported; keep the value in a variable, `break`, and use the variable after the loop");
                 }
                 if self.loop_ctx.is_none() {
                     self.cx.error_spanned_by(b, "`break` outside a loop");
@@ -108,12 +114,7 @@ impl<'c> Lowerer<'c> {
                 Some(self.loop_exit(false, out))
             }
             Expr::Continue(c) => {
-                if c.label.is_some() {
-                    self.cx.error_spanned_by(
-                        c,
-                        "`continue` with a label is not supported; use a plain `continue`",
-                    );
-                }
+                // A label needs a labeled loop, which is reported already.
                 if self.loop_ctx.is_none() {
                     self.cx.error_spanned_by(c, "`continue` outside a loop");
                     return None;

@@ -47,7 +47,7 @@ impl<'c> Lowerer<'c> {
         if let Some(label) = &f.label {
             self.cx.error_spanned_by(
                 label,
-                "loop labels are not supported in a #[differentiable] function",
+                "loop labels are not supported in a #[differentiable] function; use a plain `break`/`continue` of the innermost loop, with a flag variable to leave outer loops",
             );
         }
         let Some(iteration) = parse_iteration(&f.expr) else {
@@ -150,7 +150,7 @@ impl<'c> Lowerer<'c> {
         if let Some(label) = &w.label {
             self.cx.error_spanned_by(
                 label,
-                "loop labels are not supported in a #[differentiable] function",
+                "loop labels are not supported in a #[differentiable] function; use a plain `break`/`continue` of the innermost loop, with a flag variable to leave outer loops",
             );
         }
         if contains_jump(&w.cond) {
@@ -167,7 +167,7 @@ impl<'c> Lowerer<'c> {
         if let Some(label) = &l.label {
             self.cx.error_spanned_by(
                 label,
-                "loop labels are not supported in a #[differentiable] function",
+                "loop labels are not supported in a #[differentiable] function; use a plain `break`/`continue` of the innermost loop, with a flag variable to leave outer loops",
             );
         }
         self.lower_loop(None, None, &l.body, l.span(), out, |_, _| {});
