@@ -78,7 +78,7 @@ fn rosenbrock_array(c: &mut Criterion) {
     let tape = Tape::new();
 
     macro_rules! sizes {
-        ($($n:literal => $generated:ident, $static_dual:expr;)*) => {$({
+        ($($n:literal => $generated:path, $static_dual:expr;)*) => {$({
             let x: [f64; $n] = array($n, -2.0, 2.0);
             g.bench_function(BenchmarkId::new("generated", $n), |b| {
                 b.iter(|| $generated(black_box(&x)))
@@ -106,9 +106,9 @@ fn rosenbrock_array(c: &mut Criterion) {
         })*};
     }
     sizes! {
-        10 => rosenbrock_a10_value_and_grad, true;
-        100 => rosenbrock_a100_value_and_grad, true;
-        1000 => rosenbrock_a1000_value_and_grad, false;
+        10 => rosenbrock_array_value_and_grad::<10>, true;
+        100 => rosenbrock_array_value_and_grad::<100>, true;
+        1000 => rosenbrock_array_value_and_grad::<1000>, false;
     }
     g.finish();
 }

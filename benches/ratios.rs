@@ -166,7 +166,7 @@ fn main() {
     }
 
     macro_rules! arrays {
-        ($($n:literal => $generated:ident;)*) => {$({
+        ($($n:literal => $generated:path;)*) => {$({
             let case = format!("rosenbrock_array n={}", $n);
             if wanted(&case) {
                 let x: [f64; $n] = array($n, -2.0, 2.0);
@@ -196,9 +196,9 @@ fn main() {
         })*};
     }
     arrays! {
-        10 => rosenbrock_a10_value_and_grad;
-        100 => rosenbrock_a100_value_and_grad;
-        1000 => rosenbrock_a1000_value_and_grad;
+        10 => rosenbrock_array_value_and_grad::<10>;
+        100 => rosenbrock_array_value_and_grad::<100>;
+        1000 => rosenbrock_array_value_and_grad::<1000>;
     }
 
     if wanted("logistic_nll") {
