@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative, unit_closed};
 use crate::optim::ops::{effective_grad, l2};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adadelta, `torch.optim.Adadelta` (single-tensor path).
@@ -113,14 +113,7 @@ impl<P> AdadeltaState<P> {
     }
 }
 
-impl Hyperparameters for Adadelta {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-}
+hyperparameters!(Adadelta);
 
 impl<P: Params> Optimizer<P> for Adadelta {
     type State = AdadeltaState<P>;

@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative};
 use crate::optim::ops::{effective_grad, l2};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adagrad, `torch.optim.Adagrad` (single-tensor path).
@@ -102,14 +102,7 @@ impl<P> AdagradState<P> {
     }
 }
 
-impl Hyperparameters for Adagrad {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-}
+hyperparameters!(Adagrad);
 
 impl<P: Params> Optimizer<P> for Adagrad {
     type State = AdagradState<P>;

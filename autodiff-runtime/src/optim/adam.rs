@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative, unit_half_open};
 use crate::optim::ops::{lerp, maximum, powf, sqrt};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adam, `torch.optim.Adam` (single-tensor path).
@@ -262,20 +262,7 @@ impl AdamRule {
     }
 }
 
-impl Hyperparameters for Adam {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-    fn momentum(&self) -> Option<f64> {
-        Some(self.config.betas.0)
-    }
-    fn set_momentum(&mut self, momentum: f64) {
-        self.config.betas.0 = momentum;
-    }
-}
+hyperparameters!(Adam, momentum = betas.0);
 
 impl<P: Params> Optimizer<P> for Adam {
     type State = AdamState<P>;

@@ -3,7 +3,7 @@
 use crate::error::ConfigError;
 use crate::optim::adam::validate_adam_like;
 use crate::optim::ops::{effective_grad, l2, lerp, maximum, powf};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adamax, `torch.optim.Adamax` (single-tensor path).
@@ -108,20 +108,7 @@ impl<P> AdamaxState<P> {
     }
 }
 
-impl Hyperparameters for Adamax {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-    fn momentum(&self) -> Option<f64> {
-        Some(self.config.betas.0)
-    }
-    fn set_momentum(&mut self, momentum: f64) {
-        self.config.betas.0 = momentum;
-    }
-}
+hyperparameters!(Adamax, momentum = betas.0);
 
 impl<P: Params> Optimizer<P> for Adamax {
     type State = AdamaxState<P>;

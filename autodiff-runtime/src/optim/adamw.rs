@@ -2,7 +2,7 @@
 
 use crate::error::ConfigError;
 use crate::optim::adam::{AdamRule, AdamState, validate_adam_like};
-use crate::{Hyperparameters, Objective, Optimizer, Params, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, StepError, StepReport};
 
 optimizer_config! {
     /// AdamW, `torch.optim.AdamW` (single-tensor path): first `θ = θ (1 − lr·weight_decay)`,
@@ -71,20 +71,7 @@ impl AdamWConfig {
     }
 }
 
-impl Hyperparameters for AdamW {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-    fn momentum(&self) -> Option<f64> {
-        Some(self.config.betas.0)
-    }
-    fn set_momentum(&mut self, momentum: f64) {
-        self.config.betas.0 = momentum;
-    }
-}
+hyperparameters!(AdamW, momentum = betas.0);
 
 impl<P: Params> Optimizer<P> for AdamW {
     type State = AdamState<P>;

@@ -123,3 +123,35 @@ macro_rules! optimizer_config {
         }
     };
 }
+
+/// Implements [`Hyperparameters`](crate::Hyperparameters) for `$opt` from its config's `lr`
+/// and, when given, the field PyTorch's schedules cycle as momentum (`momentum` for SGD
+/// and RMSprop, `betas.0` for the Adam family).
+macro_rules! hyperparameters {
+    ($opt:ident) => {
+        impl $crate::Hyperparameters for $opt {
+            fn learning_rate(&self) -> f64 {
+                self.config.lr
+            }
+            fn set_learning_rate(&mut self, lr: f64) {
+                self.config.lr = lr;
+            }
+        }
+    };
+    ($opt:ident, momentum = $($field:tt)+) => {
+        impl $crate::Hyperparameters for $opt {
+            fn learning_rate(&self) -> f64 {
+                self.config.lr
+            }
+            fn set_learning_rate(&mut self, lr: f64) {
+                self.config.lr = lr;
+            }
+            fn momentum(&self) -> Option<f64> {
+                Some(self.config.$($field)+)
+            }
+            fn set_momentum(&mut self, momentum: f64) {
+                self.config.$($field)+ = momentum;
+            }
+        }
+    };
+}

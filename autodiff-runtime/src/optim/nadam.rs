@@ -3,7 +3,7 @@
 use crate::error::{ConfigError, non_negative};
 use crate::optim::adam::validate_adam_like;
 use crate::optim::ops::{lerp, powf};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// NAdam, `torch.optim.NAdam` (single-tensor path). This is PyTorch's algorithm with
@@ -134,20 +134,7 @@ impl<P> NAdamState<P> {
     }
 }
 
-impl Hyperparameters for NAdam {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-    fn momentum(&self) -> Option<f64> {
-        Some(self.config.betas.0)
-    }
-    fn set_momentum(&mut self, momentum: f64) {
-        self.config.betas.0 = momentum;
-    }
-}
+hyperparameters!(NAdam, momentum = betas.0);
 
 impl<P: Params> Optimizer<P> for NAdam {
     type State = NAdamState<P>;

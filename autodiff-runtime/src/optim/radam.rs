@@ -3,7 +3,7 @@
 use crate::error::ConfigError;
 use crate::optim::adam::validate_adam_like;
 use crate::optim::ops::{lerp, powf, sqrt};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// RAdam, `torch.optim.RAdam` (single-tensor path).
@@ -113,20 +113,7 @@ impl<P> RAdamState<P> {
     }
 }
 
-impl Hyperparameters for RAdam {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-    fn momentum(&self) -> Option<f64> {
-        Some(self.config.betas.0)
-    }
-    fn set_momentum(&mut self, momentum: f64) {
-        self.config.betas.0 = momentum;
-    }
-}
+hyperparameters!(RAdam, momentum = betas.0);
 
 impl<P: Params> Optimizer<P> for RAdam {
     type State = RAdamState<P>;

@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative, unit_closed};
 use crate::optim::ops::{effective_grad, l2, lerp};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// RMSprop, `torch.optim.RMSprop` (single-tensor path).
@@ -135,20 +135,7 @@ impl<P> RmsPropState<P> {
     }
 }
 
-impl Hyperparameters for RmsProp {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-    fn momentum(&self) -> Option<f64> {
-        Some(self.config.momentum)
-    }
-    fn set_momentum(&mut self, momentum: f64) {
-        self.config.momentum = momentum;
-    }
-}
+hyperparameters!(RmsProp, momentum = momentum);
 
 impl<P: Params> Optimizer<P> for RmsProp {
     type State = RmsPropState<P>;

@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative};
 use crate::optim::ops::{effective_grad, l2};
-use crate::{Hyperparameters, Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Stochastic gradient descent, `torch.optim.SGD` (single-tensor path).
@@ -114,20 +114,7 @@ impl<P> SgdState<P> {
     }
 }
 
-impl Hyperparameters for Sgd {
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.lr = lr;
-    }
-    fn momentum(&self) -> Option<f64> {
-        Some(self.config.momentum)
-    }
-    fn set_momentum(&mut self, momentum: f64) {
-        self.config.momentum = momentum;
-    }
-}
+hyperparameters!(Sgd, momentum = momentum);
 
 impl<P: Params> Optimizer<P> for Sgd {
     type State = SgdState<P>;
