@@ -106,6 +106,9 @@ fn gradient_ir(ir: &Function, sig: &SignatureInfo, every_parameter: bool) -> syn
     match result {
         Ok(mut f) => {
             simplify(&mut f, sig.float.width);
+            if crate::fuse::fuse(&mut f) {
+                simplify(&mut f, sig.float.width);
+            }
             Ok(f)
         }
         Err(errors) => {

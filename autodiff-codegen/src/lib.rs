@@ -21,6 +21,7 @@ mod ctxt;
 mod diff;
 mod emit;
 mod expand;
+mod fuse;
 mod ir;
 mod lower;
 mod signature;

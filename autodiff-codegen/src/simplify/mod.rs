@@ -10,6 +10,8 @@ mod accumulators;
 pub mod dead_code;
 mod fold;
 
+pub use fold::op_key;
+
 use crate::ir::Function;
 
 /// The float width constant folding must round to.

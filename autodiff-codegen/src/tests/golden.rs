@@ -99,3 +99,13 @@ fn show_expansion() {
     let item: proc_macro2::TokenStream = src.parse().unwrap();
     println!("{}", expanded(quote!(), item));
 }
+
+#[test]
+#[ignore]
+fn show_ir() {
+    let src = std::env::var("SHOW").unwrap_or_default();
+    let func = super::lowering::lower_source(&src).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut rev = crate::diff::reverse(&func).unwrap_or_else(|e| panic!("{e:?}"));
+    crate::simplify::simplify(&mut rev, crate::simplify::Width::F64);
+    println!("{:#?}", rev.body);
+}

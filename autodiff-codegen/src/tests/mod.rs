@@ -1,6 +1,7 @@
 //! Unit and property tests of the pipeline's stages, run without compiling any Rust.
 
 mod check;
+mod fusion;
 mod golden;
 mod lowering;
 mod no_panic;

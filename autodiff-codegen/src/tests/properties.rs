@@ -82,6 +82,10 @@ fn check_loop_program(seed: u64) -> Result<usize, String> {
     let rev = reverse(&func).map_err(|e| format!("{e:?}"))?;
     let mut simple = rev.clone();
     simplify(&mut simple, Width::F64);
+    let mut fused = simple.clone();
+    if crate::fuse::fuse(&mut fused) {
+        simplify(&mut fused, Width::F64);
+    }
     let fwd = forward(&func)?;
     let n = shape.floats + shape.array.unwrap_or(0);
     let value_at = |flat: &[f64], ns: &[i64]| -> Result<f64, String> {
@@ -109,6 +113,18 @@ fn check_loop_program(seed: u64) -> Result<usize, String> {
             if !(x == y || (x.is_nan() && y.is_nan())) {
                 return Err(format!(
                     "simplification changed a result: {raw:?} vs {simplified:?}"
+                ));
+            }
+        }
+        // Fusion keeps the value bit for bit and changes only the order of the sums.
+        let one_pass = flatten(&run_with_arrays(&fused, &s, &ns, &a)?)?;
+        if one_pass[0] != f {
+            return Err(format!("fusion changed the value: {} vs {f}", one_pass[0]));
+        }
+        for (i, (x, y)) in raw[1..].iter().zip(&one_pass[1..]).enumerate() {
+            if !close(*x, *y, 1e-9, 1e-12) {
+                return Err(format!(
+                    "component {i}: fused {y} vs unfused {x} at {flat:?}"
                 ));
             }
         }
@@ -168,6 +184,7 @@ proptest! {
 #[test]
 fn random_loop_programs_are_mostly_checked_and_contain_loops() {
     let mut loops = 0;
+    let mut fused = 0;
     let mut compared = 0;
     for seed in 0..300u64 {
         let mut rng = Rng::new(seed);
@@ -175,9 +192,14 @@ fn random_loop_programs_are_mostly_checked_and_contain_loops() {
         if format!("{:?}", func.body).contains("Loop(") {
             loops += 1;
         }
+        if let Ok(mut rev) = crate::diff::reverse(&func) {
+            crate::simplify::simplify(&mut rev, crate::simplify::Width::F64);
+            fused += usize::from(crate::fuse::fuse(&mut rev));
+        }
         compared += check_loop_program(seed).unwrap_or(0);
     }
     assert!(loops > 100, "only {loops} programs with loops");
+    assert!(fused > 60, "only {fused} programs with a fused loop");
     assert!(compared > 500, "only {compared} components compared");
 }
 

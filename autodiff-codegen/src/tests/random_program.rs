@@ -100,7 +100,22 @@ pub fn random_function_with(rng: &mut Rng, loops: bool) -> (Function, Shape) {
     });
     let mut stmts = Vec::new();
     let len = 3 + g.rng.below(8);
-    let result = g.block_body(&mut stmts, &mut floats, &[n], len, 0);
+    let mut result = g.block_body(&mut stmts, &mut floats, &[n], len, 0);
+    if loops && g.rng.chance(50) {
+        // A sum over a loop, used linearly: its adjoint loop can run inside it.
+        // Used nonlinearly (`sum * sum`, `sin(sum)`, …) it cannot: the seed of the adjoint
+        // loop then depends on the loop's result.
+        let sum = g.sum_loop(&mut stmts, &floats, &[n]);
+        let c = g.rng.float(-2.0, 2.0);
+        let c = g.lit(&mut stmts, c);
+        let scaled = g.let_(&mut stmts, Ty::Float, Op::Bin(BinOp::Mul, sum, c));
+        result = g.let_(&mut stmts, Ty::Float, Op::Bin(BinOp::Add, result, scaled));
+        if g.rng.chance(40) {
+            floats.push(result);
+            let len = 1 + g.rng.below(3);
+            result = g.block_body(&mut stmts, &mut floats, &[n], len, 1);
+        }
+    }
     g.func.body = Block {
         stmts,
         results: vec![result],
@@ -222,6 +237,61 @@ impl Gen<'_> {
             else_block,
             outs,
         });
+    }
+
+    /// `s = init; for i in 0..k { s += term(i) }` (maybe reversed), the term computed from
+    /// values before the loop, the iteration and the array: an additive loop.
+    fn sum_loop(&mut self, out: &mut Vec<Stmt>, floats: &[VarId], ints: &[VarId]) -> VarId {
+        use crate::ir::{Carried, Loop, Range, Site};
+        let usize_ty = Ty::Int(Some("usize".into()));
+        let trip = 1 + self.rng.below(4) as i64;
+        let zero = self.let_(out, usize_ty.clone(), Op::Int(0));
+        let end = self.let_(out, usize_ty.clone(), Op::Int(trip));
+        let ind = self.func.new_var(usize_ty.clone(), "i", true);
+        let inner = self.func.new_var(Ty::Float, "s", true);
+        let mut body = Vec::new();
+        let mut visible = floats.to_vec();
+        let fpos = self.let_(&mut body, Ty::Float, Op::Cast(ind, None));
+        visible.push(fpos);
+        if let Some(a) = self.array {
+            let three = self.let_(&mut body, usize_ty.clone(), Op::Int(ARRAY_LEN as i64));
+            let r = self.let_(&mut body, usize_ty, Op::Bin(BinOp::Rem, ind, three));
+            let v = self.let_(&mut body, Ty::Float, Op::Index(a, vec![r]));
+            visible.push(v);
+        }
+        let len = 1 + self.rng.below(4);
+        let term = self.block_body(&mut body, &mut visible, ints, len, 1);
+        let next = self.let_(&mut body, Ty::Float, Op::Bin(BinOp::Add, inner, term));
+        let init = if self.rng.chance(50) {
+            self.lit(out, 0.0)
+        } else {
+            self.pick(floats)
+        };
+        let sum = self.func.new_var(Ty::Float, "s", true);
+        let rev = self.rng.chance(20);
+        out.push(Stmt::Loop(Box::new(Loop {
+            range: Some(Range {
+                ind,
+                start: zero,
+                end,
+                inclusive: false,
+                rev,
+                step: None,
+            }),
+            carried: vec![Carried {
+                init,
+                inner,
+                out: sum,
+            }],
+            body: Block {
+                stmts: body,
+                results: vec![next],
+            },
+            exits: false,
+            saves: vec![],
+            span: Site(proc_macro2::Span::call_site()),
+        })));
+        sum
     }
 
     /// A loop carrying one or two floats: counted (`for i in 0..k`, maybe reversed) or

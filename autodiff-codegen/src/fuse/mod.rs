@@ -1,0 +1,257 @@
+//! Loop fusion: the adjoint loop of an additive loop runs inside the primal loop.
+//!
+//! Reverse mode emits `for i in r { primal } … for i in r.rev() { recompute; adjoint }`.
+//! When nothing the adjoint loop needs comes out of the primal loop — its seed (`d_s` for
+//! `s += …`) is known before it, it reads no carried value, tape or array the primal loop
+//! changes, and each iteration only *adds* into gradients — the two loops become one that
+//! runs forwards, the adjoint of iteration `i` right after its primal, and the
+//! recomputation disappears (it is the primal statement it copies; see [`dedupe`]). That is
+//! the loop a person writes by hand: one pass, each value computed once.
+//!
+//! This is the one stage that changes results in the last bits: the gradient's sums are
+//! accumulated in forward instead of reverse iteration order. The value is untouched
+//! (the primal loop runs as before), and every generated function (`_grad`,
+//! `_value_and_grad`, `_into`, the partials) comes from the same fused code, so they agree
+//! bit for bit with each other.
+
+mod dedupe;
+mod effects;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::visit::rename_uses;
+use crate::ir::{Block, Function, Loop, Op, Range, Stmt, VarId};
+use effects::{declared_in, has_accumulators, reads, reads_value, write_kinds, writes, written};
+
+/// Fuses every primal loop with the adjoint loop that can run inside it; returns whether
+/// anything changed.
+pub fn fuse(func: &mut Function) -> bool {
+    let mut cx = Cx::default();
+    declared_in(&func.body, &mut cx.containers);
+    let mut first: HashMap<String, VarId> = HashMap::new();
+    collect_literals(&func.body, &mut first, &mut cx.literals);
+    fuse_block(&mut func.body, &cx)
+}
+
+/// What fusion knows about the whole function.
+#[derive(Default)]
+struct Cx {
+    /// Accumulators, local arrays and tapes.
+    containers: HashSet<VarId>,
+    /// Each literal → the first value defined by the same literal (the simplifier does not
+    /// share integer literals, whose types may differ; for comparing them, they are one).
+    literals: HashMap<VarId, VarId>,
+}
+
+impl Cx {
+    fn same_value(&self, a: VarId, b: VarId) -> bool {
+        let canon = |v: VarId| self.literals.get(&v).copied().unwrap_or(v);
+        canon(a) == canon(b)
+    }
+}
+
+fn collect_literals(
+    block: &Block,
+    first: &mut HashMap<String, VarId>,
+    out: &mut HashMap<VarId, VarId>,
+) {
+    for s in &block.stmts {
+        if let Stmt::Let(v, op) = s {
+            if op.is_constant() {
+                let key = crate::simplify::op_key(op);
+                let rep = *first.entry(key).or_insert(*v);
+                out.insert(*v, rep);
+            }
+        }
+        for b in crate::ir::visit::nested_blocks(s) {
+            collect_literals(b, first, out);
+        }
+    }
+}
+
+fn fuse_block(block: &mut Block, cx: &Cx) -> bool {
+    let mut changed = false;
+    'search: loop {
+        for j in 0..block.stmts.len() {
+            let Stmt::Loop(r) = &block.stmts[j] else {
+                continue;
+            };
+            let Some(dropped) = order_independent(r) else {
+                continue;
+            };
+            for i in (0..j).rev() {
+                if let Some(plan) = plan(&block.stmts, i, j, cx) {
+                    apply(block, i, j, &plan, &dropped, cx);
+                    changed = true;
+                    continue 'search;
+                }
+            }
+        }
+        break;
+    }
+    for stmt in &mut block.stmts {
+        match stmt {
+            Stmt::If {
+                then_block,
+                else_block,
+                ..
+            } => {
+                changed |= fuse_block(then_block, cx);
+                changed |= fuse_block(else_block, cx);
+            }
+            Stmt::Loop(l) => changed |= fuse_block(&mut l.body, cx),
+            _ => {}
+        }
+    }
+    changed
+}
+
+/// Whether the iterations of `r` may run in any order because each only adds into what
+/// it shares with the others: every container declared outside the loop and written in it
+/// is either only added to and never read, or an adjoint handed unchanged from one
+/// iteration to the next (`let d_1 = d; … d = d_1;`). Returns the positions of those
+/// hand-overs, which fusion drops.
+fn order_independent(r: &Loop) -> Option<Vec<usize>> {
+    if r.range.as_ref().is_none_or(|rg| rg.step.is_some())
+        || r.exits
+        || !r.saves.is_empty()
+        || !r.carried.is_empty()
+    {
+        return None;
+    }
+    let mut local = HashSet::new();
+    declared_in(&r.body, &mut local);
+    let mut shared = HashSet::new();
+    effects::written_in(&r.body, &mut shared);
+    let mut handovers = Vec::new();
+    for a in shared.difference(&local) {
+        match write_kinds(&r.body, *a) {
+            (_, 0, 0) if !reads_value(&r.body, *a) => {}
+            (0, 1, 0) => handovers.push(handover(&r.body, *a)?),
+            _ => return None,
+        }
+    }
+    handovers.sort_unstable();
+    Some(handovers)
+}
+
+/// The position of `a = v;` in `body` when `v` is a copy of `a` taken earlier in the same
+/// iteration.
+fn handover(body: &Block, a: VarId) -> Option<usize> {
+    let at = body
+        .stmts
+        .iter()
+        .position(|s| matches!(s, Stmt::SetAcc(x, _) if *x == a))?;
+    let Stmt::SetAcc(_, v) = body.stmts[at] else {
+        return None;
+    };
+    let before = &body.stmts[..at];
+    let copied = before
+        .iter()
+        .any(|s| matches!(s, Stmt::Let(x, Op::Copy(y)) if *x == v && *y == a));
+    // Or `let mut d_1 = 0.0; d_1 += d;` with no other write to `d_1`.
+    let snapshot = before
+        .iter()
+        .any(|s| matches!(s, Stmt::DeclAcc(x, None) if *x == v))
+        && before
+            .iter()
+            .any(|s| matches!(s, Stmt::AddAcc(x, y) if *x == v && *y == a))
+        && write_kinds(body, v) == (1, 0, 0);
+    (copied || snapshot).then_some(at)
+}
+
+/// How the statements between the two loops are split: those that do not depend on the
+/// primal loop move before it (`before`), the rest stay after the fused loop.
+struct Plan {
+    before: Vec<usize>,
+    after: Vec<usize>,
+}
+
+/// Whether the loop at `j` can run inside the loop at `i`, and how.
+fn plan(stmts: &[Stmt], i: usize, j: usize, cx: &Cx) -> Option<Plan> {
+    let (Stmt::Loop(f), Stmt::Loop(r)) = (&stmts[i], &stmts[j]) else {
+        return None;
+    };
+    let (fr, rr) = (f.range.as_ref()?, r.range.as_ref()?);
+    if !same_iterations(fr, rr, cx) || f.exits || !f.saves.is_empty() || has_accumulators(&f.body) {
+        return None;
+    }
+    // What depends on the primal loop, or must stay after it.
+    let mut post_writes = writes(&stmts[i]);
+    let mut post_reads = reads(&stmts[i]);
+    let mut plan = Plan {
+        before: vec![],
+        after: vec![],
+    };
+    for (k, s) in stmts.iter().enumerate().take(j).skip(i + 1) {
+        let (r, w) = (reads(s), writes(s));
+        let depends = !r.is_disjoint(&post_writes)
+            || !w.is_disjoint(&post_reads)
+            || !w.is_disjoint(&post_writes);
+        if depends {
+            post_writes.extend(w);
+            post_reads.extend(r);
+            plan.after.push(k);
+        } else {
+            plan.before.push(k);
+        }
+    }
+    let (r_reads, mut r_writes) = (reads(&stmts[j]), HashSet::new());
+    written(&stmts[j], &mut r_writes);
+    let independent = r_reads.is_disjoint(&post_writes)
+        && r_writes.is_disjoint(&post_reads)
+        && r_writes.is_disjoint(&post_writes);
+    independent.then_some(plan)
+}
+
+/// Whether `r` visits the iterations of `f`, in the opposite order.
+fn same_iterations(f: &Range, r: &Range, cx: &Cx) -> bool {
+    cx.same_value(f.start, r.start)
+        && cx.same_value(f.end, r.end)
+        && f.inclusive == r.inclusive
+        && f.rev != r.rev
+        && f.step.is_none()
+        && r.step.is_none()
+}
+
+/// Rewrites `block`: the statements the plan moves, then the fused loop, then the rest.
+fn apply(block: &mut Block, i: usize, j: usize, plan: &Plan, handovers: &[usize], cx: &Cx) {
+    let mut old: Vec<Option<Stmt>> = std::mem::take(&mut block.stmts)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let take = |old: &mut Vec<Option<Stmt>>, k: usize| {
+        old[k].take().expect("each statement is moved once")
+    };
+    let Stmt::Loop(mut f) = take(&mut old, i) else {
+        unreachable!("plan checked a loop")
+    };
+    let Stmt::Loop(r) = take(&mut old, j) else {
+        unreachable!("plan checked a loop")
+    };
+    let (f_ind, r_ind) = match (&f.range, &r.range) {
+        (Some(fr), Some(rr)) => (fr.ind, rr.ind),
+        _ => unreachable!("plan checked both ranges"),
+    };
+    let mut adjoint = r.body;
+    for at in handovers.iter().rev() {
+        adjoint.stmts.remove(*at);
+    }
+    rename_uses(&mut adjoint, &HashMap::from([(r_ind, f_ind)]));
+    let kept = dedupe::dedupe(&f.body.stmts, adjoint.stmts, &cx.containers, &cx.literals);
+    f.body.stmts.extend(kept);
+
+    let n = old.len();
+    let mut out = Vec::with_capacity(n);
+    let order = (0..i)
+        .chain(plan.before.iter().copied())
+        .chain([i])
+        .chain(plan.after.iter().copied())
+        .chain(j + 1..n);
+    let mut fused = Some(Stmt::Loop(f));
+    for k in order {
+        let next = if k == i { fused.take() } else { old[k].take() };
+        out.extend(next);
+    }
+    block.stmts = out;
+}

@@ -1,0 +1,247 @@
+//! Loop fusion: which adjoint loops run inside their primal loop, that the recomputation
+//! disappears, and that every result stays right (the value bit for bit, the gradient up to
+//! the order of its sums).
+
+use super::check::{close, flatten, run_with_arrays};
+use super::lowering::lower_source;
+use super::random_program::Rng;
+use crate::diff::reverse;
+use crate::ir::eval::Value;
+use crate::ir::{Block, Function, MathFn, Op, Stmt};
+use crate::simplify::{Width, simplify};
+
+/// The simplified gradient code of `src` before and after fusion.
+fn both(src: &str) -> (Function, Function) {
+    let func = lower_source(src).unwrap_or_else(|e| panic!("{src}\n{e:#?}"));
+    let mut unfused = reverse(&func).unwrap_or_else(|e| panic!("{e:?}"));
+    simplify(&mut unfused, Width::F64);
+    let mut fused = unfused.clone();
+    if crate::fuse::fuse(&mut fused) {
+        simplify(&mut fused, Width::F64);
+    }
+    (unfused, fused)
+}
+
+fn top_level_loops(f: &Function) -> usize {
+    f.body
+        .stmts
+        .iter()
+        .filter(|s| matches!(s, Stmt::Loop(_)))
+        .count()
+}
+
+fn count_ops(block: &Block, pred: &dyn Fn(&Op) -> bool) -> usize {
+    block
+        .stmts
+        .iter()
+        .map(|s| {
+            let here = usize::from(matches!(s, Stmt::Let(_, op) if pred(op)));
+            here + crate::ir::visit::nested_blocks(s)
+                .into_iter()
+                .map(|b| count_ops(b, pred))
+                .sum::<usize>()
+        })
+        .sum()
+}
+
+fn math(f: &Function, which: MathFn) -> usize {
+    count_ops(&f.body, &|op| matches!(op, Op::Math(m, _) if *m == which))
+}
+
+fn array(xs: &[f64]) -> Value {
+    Value::A(xs.iter().map(|x| Value::F(*x)).collect())
+}
+
+/// Runs both forms at random points: the same value bit for bit, gradients within
+/// rounding of each other.
+fn agree(src: &str, floats: usize, arrays: &[usize]) -> (Function, Function) {
+    let (unfused, fused) = both(src);
+    let mut rng = Rng::new(7);
+    for _ in 0..20 {
+        let s: Vec<f64> = (0..floats).map(|_| rng.float(-2.0, 2.0)).collect();
+        let a: Vec<Value> = arrays
+            .iter()
+            .map(|n| array(&(0..*n).map(|_| rng.float(-2.0, 2.0)).collect::<Vec<_>>()))
+            .collect();
+        let before =
+            flatten(&run_with_arrays(&unfused, &s, &[], &a).expect("runs")).expect("floats");
+        let after = flatten(&run_with_arrays(&fused, &s, &[], &a).expect("runs")).expect("floats");
+        assert_eq!(
+            before[0].to_bits(),
+            after[0].to_bits(),
+            "value changed\n{src}"
+        );
+        assert_eq!(before.len(), after.len());
+        for (x, y) in before[1..].iter().zip(&after[1..]) {
+            assert!(close(*x, *y, 1e-12, 1e-14), "{x} vs {y}\n{src}\n{fused:#?}");
+        }
+    }
+    (unfused, fused)
+}
+
+#[test]
+fn rosenbrock_becomes_one_pass_reading_each_element_once() {
+    let src = "fn f(x: &[f64; 6]) -> f64 {
+        let mut s = 0.0;
+        for i in 0..x.len() - 1 {
+            let a = 1.0 - x[i];
+            let b = x[i + 1] - x[i] * x[i];
+            s += a * a + 100.0 * b * b;
+        }
+        s
+    }";
+    let (unfused, fused) = agree(src, 0, &[6]);
+    assert_eq!(top_level_loops(&unfused), 2);
+    assert_eq!(top_level_loops(&fused), 1);
+    let reads = |f: &Function| count_ops(&f.body, &|op| matches!(op, Op::Index(..)));
+    assert_eq!(reads(&fused), 2, "x[i] and x[i + 1], once each");
+    assert_eq!(reads(&unfused), 4);
+}
+
+#[test]
+fn the_network_computes_its_hidden_layer_once() {
+    let src = "fn f(w1: &[[f64; 2]; 3], w2: &[f64; 3], xs: &[[f64; 2]; 4], ys: &[f64; 4]) -> f64 {
+        let mut loss = 0.0;
+        for n in 0..xs.len() {
+            let mut h = [0.0; 3];
+            for j in 0..3 {
+                let mut a = 0.0;
+                for k in 0..2 {
+                    a += w1[j][k] * xs[n][k];
+                }
+                h[j] = a.tanh();
+            }
+            let mut out = 0.0;
+            for j in 0..3 {
+                out += w2[j] * h[j];
+            }
+            let e = out - ys[n];
+            loss += 0.5 * e * e;
+        }
+        loss / xs.len() as f64
+    }";
+    let func = lower_source(src).expect("lowers");
+    // Arrays of arrays are flattened by the checker: pass them nested.
+    let (unfused, fused) = both(src);
+    assert_eq!(top_level_loops(&fused), 1);
+    assert_eq!(math(&fused, MathFn::Tanh), 1, "{fused:#?}");
+    assert_eq!(math(&unfused, MathFn::Tanh), 2);
+    let mut rng = Rng::new(3);
+    let mut nested = |rows: usize, cols: usize| {
+        Value::A(
+            (0..rows)
+                .map(|_| array(&(0..cols).map(|_| rng.float(-1.0, 1.0)).collect::<Vec<_>>()))
+                .collect(),
+        )
+    };
+    let args = [nested(3, 2), nested(1, 3), nested(4, 2), nested(1, 4)];
+    let args: Vec<Value> = args
+        .into_iter()
+        .map(|v| match v {
+            Value::A(mut rows) if rows.len() == 1 => rows.remove(0),
+            other => other,
+        })
+        .collect();
+    let before =
+        flatten(&run_with_arrays(&unfused, &[], &[], &args).expect("runs")).expect("floats");
+    let after = flatten(&run_with_arrays(&fused, &[], &[], &args).expect("runs")).expect("floats");
+    let value = run_with_arrays(&func, &[], &[], &args).expect("runs")[0]
+        .float()
+        .expect("float");
+    assert_eq!(after[0].to_bits(), value.to_bits());
+    for (x, y) in before.iter().zip(&after) {
+        assert!(close(*x, *y, 1e-12, 1e-14), "{x} vs {y}");
+    }
+}
+
+#[test]
+fn a_sum_used_nonlinearly_keeps_its_two_loops() {
+    // The adjoint loop's seed `d_s = 0.5 / sqrt(s)` needs the whole sum first.
+    let src = "fn f(x: &[f64; 4]) -> f64 {
+        let mut s = 0.0;
+        for i in 0..4 { s += x[i] * x[i]; }
+        s.sqrt()
+    }";
+    let (_, fused) = agree(src, 0, &[4]);
+    assert_eq!(top_level_loops(&fused), 2);
+}
+
+#[test]
+fn a_product_keeps_its_two_loops() {
+    let src = "fn f(x: &[f64; 4]) -> f64 {
+        let mut p = 1.0;
+        for i in 0..4 { p *= x[i].sin(); }
+        p
+    }";
+    let (_, fused) = agree(src, 0, &[4]);
+    assert_eq!(top_level_loops(&fused), 2);
+}
+
+#[test]
+fn the_second_of_two_dependent_sums_fuses_and_the_first_does_not() {
+    // Variance: the mean's adjoint comes out of the second loop's adjoint.
+    let src = "fn f(x: &[f64; 5]) -> f64 {
+        let mut s = 0.0;
+        for i in 0..5 { s += x[i]; }
+        let m = s / 5.0;
+        let mut v = 0.0;
+        for i in 0..5 { v += (x[i] - m) * (x[i] - m); }
+        v / 5.0
+    }";
+    let (unfused, fused) = agree(src, 0, &[5]);
+    assert_eq!(top_level_loops(&unfused), 4);
+    assert_eq!(top_level_loops(&fused), 3);
+}
+
+#[test]
+fn two_independent_sums_each_fuse_with_their_own_adjoint() {
+    let src = "fn f(x: &[f64; 5], y: f64) -> f64 {
+        let mut s = 0.0;
+        for i in 0..5 { s += (x[i] * y).sin(); }
+        let mut t = 0.0;
+        for i in 0..5 { t += (x[i] + y).exp(); }
+        2.0 * s + t
+    }";
+    let (_, fused) = agree(src, 1, &[5]);
+    assert_eq!(top_level_loops(&fused), 2);
+    assert_eq!(math(&fused, MathFn::Sin), 1, "{fused:#?}");
+    assert_eq!(math(&fused, MathFn::Exp), 1, "{fused:#?}");
+}
+
+#[test]
+fn a_local_array_changed_twice_is_matched_version_by_version() {
+    // `h[0]` is read at two versions; each recomputed read must map to the primal read of
+    // the same version.
+    let src = "fn f(x: &[f64; 3]) -> f64 {
+        let mut s = 0.0;
+        for i in 0..3 {
+            let mut h = [0.0; 2];
+            h[0] = x[i].sin();
+            let a = h[0] * x[i];
+            h[0] = a.tanh();
+            let b = h[0] * h[0] + a;
+            s += b;
+        }
+        s
+    }";
+    let (_, fused) = agree(src, 0, &[3]);
+    assert_eq!(top_level_loops(&fused), 1);
+    assert_eq!(math(&fused, MathFn::Tanh), 1, "{fused:#?}");
+    assert_eq!(math(&fused, MathFn::Sin), 1, "{fused:#?}");
+}
+
+#[test]
+fn a_loop_whose_adjoint_reads_an_array_the_primal_loop_fills_keeps_its_two_loops() {
+    // The adjoint of iteration `i` reads `c`, which the primal loop is still filling.
+    let src = "fn f(x: &[f64; 4]) -> f64 {
+        let mut c = [0.0; 5];
+        let mut s = 0.0;
+        for i in 0..4 {
+            c[i + 1] = c[i] + x[i];
+            s += c[i + 1] * c[i + 1];
+        }
+        s
+    }";
+    let (_, fused) = agree(src, 0, &[4]);
+    assert_eq!(top_level_loops(&fused), 2);
+}
