@@ -143,4 +143,15 @@ pub mod __private {
     pub fn filled<T: Clone>(value: T, len: usize) -> Vec<T> {
         alloc::vec![value; len]
     }
+
+    /// Panics as indexing does when `index` is not below `len`. Generated loops check the
+    /// last index they will use once, before the loop, so the compiler can drop the checks
+    /// inside it.
+    #[inline(always)]
+    #[track_caller]
+    pub fn in_bounds(index: usize, len: usize) {
+        if index >= len {
+            panic!("index out of bounds: the len is {len} but the index is {index}");
+        }
+    }
 }

@@ -501,3 +501,61 @@ fn f32_slices_and_arrays() {
         assert_eq!(gw_into, gw);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Bounds: slice indices every iteration uses are checked once, before the loop; a loop
+// that would run past the end panics as the function itself does, and a guarded index is
+// left to its guard.
+// ---------------------------------------------------------------------------------------
+
+#[differentiable]
+fn sum_of_neighbours(x: &[f64], n: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..n {
+        s += x[i] * x[i + 1];
+    }
+    s
+}
+
+#[test]
+fn a_loop_within_bounds_differentiates_normally() {
+    let x = [1.0, 2.0, 3.0, 4.0];
+    let (f, g) = sum_of_neighbours_value_and_grad(&x, 3);
+    assert_eq!(f, sum_of_neighbours(&x, 3));
+    assert_eq!(g, vec![2.0, 4.0, 6.0, 3.0]);
+    // An empty loop checks nothing, even on an empty slice.
+    assert_eq!(sum_of_neighbours_grad(&[], 0), Vec::<f64>::new());
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 4 but the index is 4")]
+fn a_loop_past_the_end_panics_like_the_function() {
+    let x = [1.0, 2.0, 3.0, 4.0];
+    let _ = sum_of_neighbours_grad(&x, 4);
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 4 but the index is 4")]
+fn the_function_itself_panics_on_the_same_index() {
+    let x = [1.0, 2.0, 3.0, 4.0];
+    let _ = sum_of_neighbours(&x, 4);
+}
+
+#[differentiable]
+fn guarded_sum(x: &[f64], n: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..n {
+        if i < x.len() {
+            s += x[i] * x[i];
+        }
+    }
+    s
+}
+
+#[test]
+fn a_guarded_index_is_not_checked_ahead() {
+    let x = [1.0, 2.0];
+    let (f, g) = guarded_sum_value_and_grad(&x, 5);
+    assert_eq!(f, 5.0);
+    assert_eq!(g, vec![2.0, 4.0]);
+}

@@ -111,8 +111,87 @@ impl Emitter<'_> {
                         quote!((#plain).step_by(#step))
                     };
                 }
-                out.extend(quote!(for #ind in #range { #body }));
+                let checks = self.hoisted_bounds(l);
+                if checks.is_empty() {
+                    out.extend(quote!(for #ind in #range { #body }));
+                } else {
+                    out.extend(quote!(if #start < #end { #checks for #ind in #range { #body } }));
+                }
             }
+        }
+        out
+    }
+
+    /// Bounds checks of the slice elements every iteration reads or writes at `i + c`,
+    /// made once before the loop for its last iteration: the compiler then drops the
+    /// checks inside the loop (a loop that adds into `d_x[i + 1]` and `d_x[i]` with
+    /// per-iteration checks runs several times slower). The loop would panic on the same
+    /// index, so only where the panic happens changes. Empty when there is nothing to hoist.
+    fn hoisted_bounds(&mut self, l: &Loop) -> TokenStream {
+        let Some(r) = l.range.as_ref() else {
+            return TokenStream::new();
+        };
+        if r.inclusive || r.step.is_some() || l.exits {
+            return TokenStream::new();
+        }
+        let offsets: std::collections::HashMap<VarId, u64> = l
+            .body
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                crate::ir::Stmt::Let(v, Op::Bin(BinOp::Add, a, b)) => {
+                    let lit = |x: &VarId| match self.inlined.get(x) {
+                        Some(Op::Int(c)) if *c >= 0 => Some(*c as u64),
+                        _ => None,
+                    };
+                    match (a, b) {
+                        (a, b) if *a == r.ind => lit(b).map(|c| (*v, c)),
+                        (a, b) if *b == r.ind => lit(a).map(|c| (*v, c)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .chain([(r.ind, 0)])
+            .collect();
+        let mut accesses: Vec<(VarId, u64)> = Vec::new();
+        for s in &l.body.stmts {
+            let (array, idx) = match s {
+                crate::ir::Stmt::Let(_, Op::Index(a, idx))
+                | crate::ir::Stmt::AddAt(a, idx, _)
+                | crate::ir::Stmt::Store(a, idx, _) => (*a, idx),
+                _ => continue,
+            };
+            let dynamic = matches!(
+                self.func().ty(array),
+                Ty::Array {
+                    kind: ArrayKind::Dynamic,
+                    ..
+                }
+            );
+            if let ([i], true) = (idx.as_slice(), dynamic) {
+                if let Some(c) = offsets.get(i) {
+                    // The largest offset per array implies the others.
+                    match accesses.iter_mut().find(|(a, _)| *a == array) {
+                        Some((_, max)) => *max = (*max).max(*c),
+                        None => accesses.push((array, *c)),
+                    }
+                }
+            }
+        }
+        let mut out = TokenStream::new();
+        for (array, c) in accesses {
+            let (end, _) = self.operand_at_range(r.end);
+            let last = match c {
+                0 => quote!(#end - 1),
+                1 => quote!(#end),
+                c => {
+                    let k = proc_macro2::Literal::u64_unsuffixed(c - 1);
+                    quote!(#end + #k)
+                }
+            };
+            let a = self.names.of(array);
+            out.extend(quote!(::autodiff::__private::in_bounds(#last, #a.len());));
         }
         out
     }
