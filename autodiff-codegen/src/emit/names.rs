@@ -15,10 +15,10 @@ pub fn temporary_name(v: VarId, base: &str) -> String {
 
 /// An identifier for `name`, raw (`r#type`) if `name` is a keyword.
 pub fn ident(name: &str, span: Span) -> Ident {
-    if syn::parse_str::<Ident>(name).is_ok() {
-        Ident::new(name, span)
-    } else {
+    if is_keyword(name) {
         Ident::new_raw(name, span)
+    } else {
+        Ident::new(name, span)
     }
 }
 
@@ -54,6 +54,8 @@ pub struct Names<'f> {
     func: &'f Function,
     assigned: HashMap<VarId, Ident>,
     taken: HashSet<String>,
+    /// The next suffix to try for each base name (`d_z` → `d_z_3`).
+    next_suffix: HashMap<String, usize>,
 }
 
 impl<'f> Names<'f> {
@@ -63,6 +65,7 @@ impl<'f> Names<'f> {
             func,
             assigned: HashMap::new(),
             taken: HashSet::new(),
+            next_suffix: HashMap::new(),
         };
         for (k, p) in func.params.iter().enumerate() {
             let name = func.info(p.var).name.trim_start_matches("r#").to_string();
@@ -101,10 +104,10 @@ impl<'f> Names<'f> {
         };
         let base = base.trim_start_matches("r#").to_string();
         let mut name = base.clone();
-        let mut k = 1;
+        let k = self.next_suffix.entry(base.clone()).or_insert(1);
         while self.taken.contains(&name) || is_keyword(&name) {
             name = format!("{base}_{k}");
-            k += 1;
+            *k += 1;
         }
         self.taken.insert(name.clone());
         let id = ident(&name, Span::call_site());
@@ -113,6 +116,62 @@ impl<'f> Names<'f> {
     }
 }
 
+/// Whether `name` is a Rust keyword (strict, reserved or weak-in-expressions), which an
+/// identifier must spell raw: the words syn refuses as identifiers, and `gen`.
 fn is_keyword(name: &str) -> bool {
-    syn::parse_str::<Ident>(name).is_err()
+    matches!(
+        name,
+        "_" | "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "final"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "Self"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "typeof"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+    )
 }

@@ -20,7 +20,7 @@ pub fn remove_keeping(func: &mut Function, roots: &HashSet<VarId>) -> bool {
             reads.insert(*r, 1);
         }
         count_reads(&func.body, &mut reads);
-        if !sweep(&mut func.body, &reads) {
+        if !sweep(&mut func.body, &mut reads) {
             return changed;
         }
         changed = true;
@@ -92,24 +92,59 @@ fn has_effects(block: &Block, reads: &HashMap<VarId, usize>) -> bool {
     })
 }
 
-fn sweep(block: &mut Block, reads: &HashMap<VarId, usize>) -> bool {
-    let unread = |v: &VarId| reads.get(v).copied().unwrap_or(0) == 0;
+/// Takes the reads `stmt` makes (nested blocks included) off `reads`.
+fn uncount(stmt: &Stmt, reads: &mut HashMap<VarId, usize>) {
+    for v in reads_of(stmt) {
+        if let Some(n) = reads.get_mut(&v) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    for b in nested_blocks(stmt) {
+        let mut inner = HashMap::new();
+        count_reads(b, &mut inner);
+        for (v, k) in inner {
+            if let Some(n) = reads.get_mut(&v) {
+                *n = n.saturating_sub(k);
+            }
+        }
+    }
+}
+
+/// Removes dead statements from `block`, last first, so a chain of dead values goes in one
+/// pass: the reads of a removed statement are taken off `reads` as it goes.
+fn sweep(block: &mut Block, reads: &mut HashMap<VarId, usize>) -> bool {
     let before = block.stmts.len();
     let mut changed = false;
-    block.stmts.retain_mut(|stmt| match stmt {
-        Stmt::Let(v, _) => !unread(v),
-        Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => !unread(a),
+    let mut kept = Vec::with_capacity(before);
+    for mut stmt in std::mem::take(&mut block.stmts).into_iter().rev() {
+        if keep(&mut stmt, reads, &mut changed) {
+            kept.push(stmt);
+        } else {
+            uncount(&stmt, reads);
+        }
+    }
+    kept.reverse();
+    block.stmts = kept;
+    changed || block.stmts.len() != before
+}
+
+/// Whether `stmt` stays, after dropping what of it is dead.
+fn keep(stmt: &mut Stmt, reads: &mut HashMap<VarId, usize>, changed: &mut bool) -> bool {
+    let unread = |v: &VarId, reads: &HashMap<VarId, usize>| reads.get(v).copied().unwrap_or(0) == 0;
+    match stmt {
+        Stmt::Let(v, _) => !unread(v, reads),
+        Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => !unread(a, reads),
         Stmt::AddAcc(a, _) | Stmt::SetAcc(a, _) | Stmt::Store(a, ..) | Stmt::AddAt(a, ..) => {
-            !unread(a)
+            !unread(a, reads)
         }
         Stmt::Call {
             value, partials, ..
         } => {
-            if !partials.is_empty() && partials.iter().all(unread) {
+            if !partials.is_empty() && partials.iter().all(|p| unread(p, reads)) {
                 partials.clear();
-                changed = true;
+                *changed = true;
             }
-            !(unread(value) && partials.is_empty())
+            !(unread(value, reads) && partials.is_empty())
         }
         Stmt::If {
             then_block,
@@ -117,30 +152,41 @@ fn sweep(block: &mut Block, reads: &HashMap<VarId, usize>) -> bool {
             outs,
             ..
         } => {
-            let keep: Vec<bool> = outs.iter().map(|o| !unread(o)).collect();
+            let keep: Vec<bool> = outs.iter().map(|o| !unread(o, reads)).collect();
             if keep.iter().any(|k| !k) {
-                changed = true;
+                *changed = true;
                 let mut k = keep.iter();
                 outs.retain(|_| *k.next().unwrap_or(&true));
                 for b in [&mut *then_block, &mut *else_block] {
                     let mut k = keep.iter();
+                    let dropped: Vec<VarId> = b
+                        .results
+                        .iter()
+                        .zip(&keep)
+                        .filter(|(_, k)| !**k)
+                        .map(|(r, _)| *r)
+                        .collect();
                     b.results.retain(|_| *k.next().unwrap_or(&true));
+                    for r in dropped {
+                        if let Some(n) = reads.get_mut(&r) {
+                            *n = n.saturating_sub(1);
+                        }
+                    }
                 }
             }
-            changed |= sweep(then_block, reads);
-            changed |= sweep(else_block, reads);
+            *changed |= sweep(then_block, reads);
+            *changed |= sweep(else_block, reads);
             !(outs.is_empty() && !has_effects(then_block, reads) && !has_effects(else_block, reads))
         }
         Stmt::Loop(l) => {
             let saves = l.saves.len();
-            l.saves.retain(|sv| !unread(&sv.tape));
-            changed |= l.saves.len() != saves;
-            changed |= prune_carried(l, reads);
-            changed |= sweep(&mut l.body, reads);
-            !l.carried.iter().all(|c| unread(&c.out)) || has_effects(&l.body, reads)
+            l.saves.retain(|sv| !unread(&sv.tape, reads));
+            *changed |= l.saves.len() != saves;
+            *changed |= prune_carried(l, reads);
+            *changed |= sweep(&mut l.body, reads);
+            !l.carried.iter().all(|c| unread(&c.out, reads)) || has_effects(&l.body, reads)
         }
-    });
-    changed || block.stmts.len() != before
+    }
 }
 
 /// Drops the carried values of `l` that nothing needs: not read after the loop, and not
@@ -152,6 +198,9 @@ fn prune_carried(l: &mut Loop, reads: &HashMap<VarId, usize>) -> bool {
         .iter()
         .map(|c| reads.get(&c.out).copied().unwrap_or(0) > 0)
         .collect();
+    if live.iter().all(|k| *k) {
+        return false;
+    }
     loop {
         let mut roots: HashSet<VarId> = l
             .carried

@@ -96,8 +96,9 @@ fn calls_go_through_the_callees_partials() {
 #[ignore]
 fn show_expansion() {
     let src = std::env::var("SHOW").unwrap_or_default();
+    let args = std::env::var("ARGS").unwrap_or_default();
     let item: proc_macro2::TokenStream = src.parse().unwrap();
-    println!("{}", expanded(quote!(), item));
+    println!("{}", expanded(args.parse().unwrap(), item));
 }
 
 #[test]
