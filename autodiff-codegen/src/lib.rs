@@ -22,6 +22,7 @@ mod diff;
 mod emit;
 mod expand;
 mod fuse;
+mod hash;
 mod ir;
 mod lower;
 mod signature;

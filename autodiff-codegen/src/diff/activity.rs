@@ -5,7 +5,7 @@
 //! an active value is stored into them, and loops carry activity around, so the analysis
 //! runs to a fixpoint.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use crate::ir::{Block, Function, Op, Stmt, VarId};
 

@@ -4,7 +4,7 @@
 //! parameter, and yields `[value, tangent of value]`: the directional derivative of `f`
 //! along the tangent inputs.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::activity::active_vars;
 use super::{derived_var, rules};
@@ -23,7 +23,7 @@ pub fn forward(input: &Function) -> Result<Function, String> {
         func: &mut func,
         active,
         known,
-        tangent: HashMap::new(),
+        tangent: HashMap::default(),
     };
     let mut tangent_params = Vec::new();
     for p in &wrt {

@@ -32,12 +32,12 @@ pub fn calls_depend_on_excluded(func: &Function) -> bool {
     let with_all = activity::active_vars(func, &every);
     fn walk(
         b: &Block,
-        wrt: &std::collections::HashSet<VarId>,
-        all: &std::collections::HashSet<VarId>,
+        wrt: &crate::hash::HashSet<VarId>,
+        all: &crate::hash::HashSet<VarId>,
     ) -> bool {
         b.stmts.iter().any(|s| match s {
             Stmt::Call { args, .. } => args.iter().any(|a| all.contains(a) && !wrt.contains(a)),
-            other => nested_blocks(other).into_iter().any(|n| walk(n, wrt, all)),
+            other => nested_blocks(other).any(|n| walk(n, wrt, all)),
         })
     }
     walk(&func.body, &with_wrt, &with_all)

@@ -134,7 +134,7 @@ impl Emitter<'_> {
         if r.inclusive || r.step.is_some() || l.exits {
             return TokenStream::new();
         }
-        let offsets: std::collections::HashMap<VarId, u64> = l
+        let offsets: crate::hash::HashMap<VarId, u64> = l
             .body
             .stmts
             .iter()

@@ -9,7 +9,7 @@ mod expr;
 mod loops;
 pub mod names;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -35,18 +35,18 @@ pub fn emit_body(
     float: &FloatSpelling,
     buffers: &[(VarId, Ident)],
 ) -> (TokenStream, Vec<TokenStream>) {
-    let mut counts = HashMap::new();
+    let mut counts = HashMap::default();
     count_uses(&func.body, &mut counts);
-    let mut writes = HashMap::new();
+    let mut writes = HashMap::default();
     count_writes(&func.body, &mut writes);
-    let mut mutable = HashSet::new();
+    let mut mutable = HashSet::default();
     collect_mutable(&func.body, &mut mutable);
-    let mut growable = HashSet::new();
+    let mut growable = HashSet::default();
     collect_growable(func, &func.body, &mut growable);
     let mut e = Emitter {
         names: Names::new(func),
         float: float.clone(),
-        inlined: HashMap::new(),
+        inlined: HashMap::default(),
         counts,
         writes,
         mutable,
@@ -140,7 +140,7 @@ impl Emitter<'_> {
     /// Constants are always inlined; a temporary read once, by a later statement of the
     /// same block (not inside a branch or loop), is inlined into that statement.
     fn choose_inlined(&mut self, block: &Block, loop_body: bool) {
-        let mut direct: HashSet<VarId> = HashSet::new();
+        let mut direct: HashSet<VarId> = HashSet::default();
         for stmt in &block.stmts {
             direct.extend(direct_uses(stmt));
             let is_loop = matches!(stmt, Stmt::Loop(_));
@@ -152,7 +152,7 @@ impl Emitter<'_> {
         let results: HashSet<VarId> = if loop_body {
             block.results.iter().copied().collect()
         } else {
-            HashSet::new()
+            HashSet::default()
         };
         for stmt in &block.stmts {
             if let Stmt::Let(v, op) = stmt {

@@ -1,6 +1,6 @@
 //! Every identifier the emitted code uses, made unique.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::Ident;
@@ -63,9 +63,9 @@ impl<'f> Names<'f> {
     pub fn new(func: &'f Function) -> Self {
         let mut names = Names {
             func,
-            assigned: HashMap::new(),
-            taken: HashSet::new(),
-            next_suffix: HashMap::new(),
+            assigned: HashMap::default(),
+            taken: HashSet::default(),
+            next_suffix: HashMap::default(),
         };
         for (k, p) in func.params.iter().enumerate() {
             let name = func.info(p.var).name.trim_start_matches("r#").to_string();

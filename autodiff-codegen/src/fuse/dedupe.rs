@@ -12,7 +12,7 @@
 //! only once every change the primal body made to it is matched. When that fails, the
 //! recomputation is kept as it is (still correct, only slower).
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::effects::written;
 use crate::ir::visit::{rename_uses, uses};
@@ -64,11 +64,11 @@ fn matched(
             .collect()
     };
     let changed = |s: &Stmt| -> Vec<VarId> {
-        let mut w = HashSet::new();
+        let mut w = HashSet::default();
         written(s, &mut w);
         w.into_iter().filter(|v| containers.contains(v)).collect()
     };
-    let mut final_version: HashMap<VarId, usize> = HashMap::new();
+    let mut final_version: HashMap<VarId, usize> = HashMap::default();
     let mut seen = Vec::with_capacity(primal.len());
     for s in primal {
         let versions = touched(s)
@@ -86,15 +86,15 @@ fn matched(
     }
 
     let mut map = Map {
-        vars: HashMap::new(),
+        vars: HashMap::default(),
         literals,
     };
     // Versions of the adjoint's containers as the adjoint sees them, and of the primal's
     // in the fused iteration (after the whole primal body).
-    let mut adjoint_version: HashMap<VarId, usize> = HashMap::new();
+    let mut adjoint_version: HashMap<VarId, usize> = HashMap::default();
     let mut fused_version = final_version.clone();
-    let mut changed_by_kept: HashSet<VarId> = HashSet::new();
-    let mut consumed: HashSet<usize> = HashSet::new();
+    let mut changed_by_kept: HashSet<VarId> = HashSet::default();
+    let mut consumed: HashSet<usize> = HashSet::default();
     let mut keep = Vec::with_capacity(adjoint.len());
     for s in adjoint {
         let version_of = |a: VarId, adj: &HashMap<VarId, usize>| {

@@ -1,7 +1,7 @@
 //! What a statement reads and writes, as loop fusion needs it: values and containers
 //! (accumulators, local arrays, tapes), at any depth.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use crate::ir::visit::{defs, direct_uses, nested_blocks, uses};
 use crate::ir::{Block, Stmt, VarId};
@@ -74,7 +74,7 @@ pub fn reads_value(block: &Block, v: VarId) -> bool {
                 }
                 other => direct_uses(other).contains(&v),
             };
-            direct || nested_blocks(s).into_iter().any(|b| reads_value(b, v))
+            direct || nested_blocks(s).any(|b| reads_value(b, v))
         })
 }
 
@@ -83,7 +83,7 @@ pub fn reads_value(block: &Block, v: VarId) -> bool {
 pub fn has_accumulators(block: &Block) -> bool {
     block.stmts.iter().any(|s| match s {
         Stmt::DeclAcc(..) | Stmt::AddAcc(..) | Stmt::SetAcc(..) | Stmt::AddAt(..) => true,
-        other => nested_blocks(other).into_iter().any(has_accumulators),
+        other => nested_blocks(other).any(has_accumulators),
     })
 }
 

@@ -17,7 +17,7 @@
 mod dedupe;
 mod effects;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::ir::visit::rename_uses;
 use crate::ir::{Block, Function, Loop, Op, Range, Stmt, VarId};
@@ -28,7 +28,7 @@ use effects::{declared_in, has_accumulators, reads, reads_value, write_kinds, wr
 pub fn fuse(func: &mut Function) -> bool {
     let mut cx = Cx::default();
     declared_in(&func.body, &mut cx.containers);
-    let mut first: HashMap<String, VarId> = HashMap::new();
+    let mut first = HashMap::default();
     collect_literals(&func.body, &mut first, &mut cx.literals);
     fuse_block(&mut func.body, &cx)
 }
@@ -52,7 +52,7 @@ impl Cx {
 
 fn collect_literals(
     block: &Block,
-    first: &mut HashMap<String, VarId>,
+    first: &mut HashMap<crate::simplify::OpKey, VarId>,
     out: &mut HashMap<VarId, VarId>,
 ) {
     for s in &block.stmts {
@@ -71,15 +71,37 @@ fn collect_literals(
 
 fn fuse_block(block: &mut Block, cx: &Cx) -> bool {
     let mut changed = false;
+    let loops = block
+        .stmts
+        .iter()
+        .filter(|s| matches!(s, Stmt::Loop(_)))
+        .count();
     'search: loop {
+        if loops < 2 {
+            break;
+        }
         for j in 0..block.stmts.len() {
             let Stmt::Loop(r) = &block.stmts[j] else {
                 continue;
             };
+            // Cheap tests first: a primal loop over the same iterations must come before.
+            let candidates: Vec<usize> = (0..j)
+                .rev()
+                .filter(|i| match (&block.stmts[*i], &r.range) {
+                    (Stmt::Loop(f), Some(rr)) => f
+                        .range
+                        .as_ref()
+                        .is_some_and(|fr| same_iterations(fr, rr, cx)),
+                    _ => false,
+                })
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
             let Some(dropped) = order_independent(r) else {
                 continue;
             };
-            for i in (0..j).rev() {
+            for i in candidates {
                 if let Some(plan) = plan(&block.stmts, i, j, cx) {
                     apply(block, i, j, &plan, &dropped, cx);
                     changed = true;
@@ -119,9 +141,9 @@ fn order_independent(r: &Loop) -> Option<Vec<usize>> {
     {
         return None;
     }
-    let mut local = HashSet::new();
+    let mut local = HashSet::default();
     declared_in(&r.body, &mut local);
-    let mut shared = HashSet::new();
+    let mut shared = HashSet::default();
     effects::written_in(&r.body, &mut shared);
     let mut handovers = Vec::new();
     for a in shared.difference(&local) {
@@ -196,7 +218,7 @@ fn plan(stmts: &[Stmt], i: usize, j: usize, cx: &Cx) -> Option<Plan> {
             plan.before.push(k);
         }
     }
-    let (r_reads, mut r_writes) = (reads(&stmts[j]), HashSet::new());
+    let (r_reads, mut r_writes) = (reads(&stmts[j]), HashSet::default());
     written(&stmts[j], &mut r_writes);
     let independent = r_reads.is_disjoint(&post_writes)
         && r_writes.is_disjoint(&post_reads)
@@ -237,7 +259,7 @@ fn apply(block: &mut Block, i: usize, j: usize, plan: &Plan, handovers: &[usize]
     for at in handovers.iter().rev() {
         adjoint.stmts.remove(*at);
     }
-    rename_uses(&mut adjoint, &HashMap::from([(r_ind, f_ind)]));
+    rename_uses(&mut adjoint, &[(r_ind, f_ind)].into_iter().collect());
     let kept = dedupe::dedupe(&f.body.stmts, adjoint.stmts, &cx.containers, &cx.literals);
     f.body.stmts.extend(kept);
 

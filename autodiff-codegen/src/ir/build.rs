@@ -1,13 +1,13 @@
 //! [`Builder`]: appends statements to a block while creating the values they define.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::{BinOp, Block, Function, MathFn, Op, Stmt, Ty, VarId};
 
 /// The constant definitions (`let v = 2.0;`) of a block and its branches, so builders can
 /// fold identities involving values defined elsewhere.
 pub fn constants(block: &Block) -> HashMap<VarId, Op> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     collect_constants(block, &mut map);
     map
 }

@@ -1,7 +1,7 @@
 //! Copies of blocks under fresh names: the reverse sweep recomputes a loop body in its own
 //! loop, and every value keeps exactly one definition.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::{Block, Function, Loop, Stmt, VarId};
 

@@ -1,6 +1,8 @@
 //! Walking the IR: which values a statement defines and reads, and renaming them.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use crate::hash::{HashMap, HashSet};
 
 use super::{Block, Loop, Stmt, VarId};
 
@@ -60,17 +62,19 @@ pub fn direct_uses(stmt: &Stmt) -> Vec<VarId> {
     }
 }
 
-/// The blocks nested in `stmt`.
-pub fn nested_blocks(stmt: &Stmt) -> Vec<&Block> {
-    match stmt {
+/// The blocks nested in `stmt` (without allocating: this runs for every statement of
+/// every pass).
+pub fn nested_blocks(stmt: &Stmt) -> impl Iterator<Item = &Block> {
+    let pair = match stmt {
         Stmt::If {
             then_block,
             else_block,
             ..
-        } => vec![then_block, else_block],
-        Stmt::Loop(l) => vec![&l.body],
-        _ => vec![],
-    }
+        } => [Some(then_block), Some(else_block)],
+        Stmt::Loop(l) => [Some(&l.body), None],
+        _ => [None, None],
+    };
+    pair.into_iter().flatten()
 }
 
 /// Every value `stmt` reads, including reads inside its branches or body of values

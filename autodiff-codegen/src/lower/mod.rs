@@ -14,7 +14,7 @@ mod paths;
 mod patterns;
 mod stmts;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -34,10 +34,10 @@ pub fn lower_function(cx: &Ctxt, sig: &SignatureInfo, body: &syn::Block) -> Func
         generic_float: sig.float.generic,
         has_self: sig.has_self,
         loop_ctx: None,
-        last_store: HashMap::new(),
-        read_cache: HashMap::new(),
-        int_literals: HashMap::new(),
-        local_arrays: HashSet::new(),
+        last_store: HashMap::default(),
+        read_cache: HashMap::default(),
+        int_literals: HashMap::default(),
+        local_arrays: HashSet::default(),
     };
     for p in &sig.params {
         let (ty, passing) = match &p.kind {

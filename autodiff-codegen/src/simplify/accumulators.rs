@@ -2,7 +2,7 @@
 //! sum, one that receives none becomes zero, and the declarations of the rest move down to
 //! their first use so the emitter can write `let mut d_x = first;`.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::ir::visit::{nested_blocks, rename_uses, uses};
 use crate::ir::{BinOp, Block, Function, Op, Stmt, Ty, VarId, VarInfo};
@@ -11,13 +11,13 @@ use crate::ir::{BinOp, Block, Function, Op, Stmt, Ty, VarId, VarInfo};
 /// (`d_x = a + b`, in the order they were added, which is exact), and accumulators nobody
 /// adds to by zero; returns whether anything changed.
 pub fn merge(func: &mut Function) -> bool {
-    let mut adds: HashMap<VarId, usize> = HashMap::new();
+    let mut adds: HashMap<VarId, usize> = HashMap::default();
     count_adds(&func.body, &mut adds);
     // An accumulator that received another accumulator's value is replaced by it only if
     // that one does not change afterwards.
-    let mut mutable = std::collections::HashSet::new();
+    let mut mutable = crate::hash::HashSet::default();
     collect_declared(&func.body, &mut mutable);
-    let mut rename = HashMap::new();
+    let mut rename = HashMap::default();
     let changed = merge_block(&mut func.body, &mut func.vars, &adds, &mutable, &mut rename);
     if !rename.is_empty() {
         rename_uses(&mut func.body, &resolve(&rename));
@@ -38,7 +38,7 @@ fn resolve(rename: &HashMap<VarId, VarId>) -> HashMap<VarId, VarId> {
         .collect()
 }
 
-fn collect_declared(block: &Block, out: &mut std::collections::HashSet<VarId>) {
+fn collect_declared(block: &Block, out: &mut crate::hash::HashSet<VarId>) {
     for stmt in &block.stmts {
         match stmt {
             Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => {
@@ -58,7 +58,6 @@ fn mentions(stmt: &Stmt, v: VarId) -> bool {
     crate::ir::visit::direct_uses(stmt).contains(&v)
         || matches!(stmt, Stmt::Loop(l) if l.saves.iter().any(|s| s.value == v || s.index == v))
         || nested_blocks(stmt)
-            .into_iter()
             .any(|b| b.results.contains(&v) || b.stmts.iter().any(|s| mentions(s, v)))
 }
 
@@ -69,9 +68,7 @@ fn writes_to(stmt: &Stmt, v: VarId) -> bool {
             *a == v
         }
         Stmt::Loop(l) if l.saves.iter().any(|s| s.tape == v) => true,
-        other => nested_blocks(other)
-            .into_iter()
-            .any(|b| b.stmts.iter().any(|s| writes_to(s, v))),
+        other => nested_blocks(other).any(|b| b.stmts.iter().any(|s| writes_to(s, v))),
     }
 }
 
@@ -97,11 +94,14 @@ fn merge_block(
     block: &mut Block,
     vars: &mut Vec<VarInfo>,
     adds: &HashMap<VarId, usize>,
-    mutable: &std::collections::HashSet<VarId>,
+    mutable: &crate::hash::HashSet<VarId>,
     rename: &mut HashMap<VarId, VarId>,
 ) -> bool {
     let mut changed = false;
     let mut i = 0;
+    // The additions at this block's own level, per accumulator: one whose additions are
+    // not all here cannot be merged, and is not scanned for.
+    let mut here = top_level_adds(block);
     while i < block.stmts.len() {
         match &mut block.stmts[i] {
             Stmt::DeclAcc(acc, None) => {
@@ -113,8 +113,11 @@ fn merge_block(
                 } else if total == 0 {
                     block.stmts[i] = Stmt::Let(acc, Op::Float(0.0));
                     changed = true;
+                } else if here.get(&acc).copied().unwrap_or(0) != total {
+                    // Some additions are nested in a branch or loop.
                 } else if let Some(positions) = local_adds(block, i, acc, total, mutable) {
                     collapse(block, vars, i, acc, &positions, rename);
+                    here = top_level_adds(block);
                     changed = true;
                     continue;
                 }
@@ -135,6 +138,19 @@ fn merge_block(
     changed
 }
 
+/// How many `acc += v` (with `v` not `acc`) each accumulator receives at `block`'s own level.
+fn top_level_adds(block: &Block) -> HashMap<VarId, usize> {
+    let mut out = HashMap::default();
+    for s in &block.stmts {
+        if let Stmt::AddAcc(a, v) = s {
+            if a != v {
+                *out.entry(*a).or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The positions of all `total` additions into `acc` if they are statements of `block`
 /// after its declaration at `decl`, with no read of `acc` before the last one.
 fn local_adds(
@@ -142,7 +158,7 @@ fn local_adds(
     decl: usize,
     acc: VarId,
     total: usize,
-    mutable: &std::collections::HashSet<VarId>,
+    mutable: &crate::hash::HashSet<VarId>,
 ) -> Option<Vec<usize>> {
     let mut positions = Vec::new();
     for (j, stmt) in block.stmts.iter().enumerate().skip(decl + 1) {
@@ -260,7 +276,7 @@ pub fn sink_declarations(block: &mut Block) {
         .into_iter()
         .filter(|s| !matches!(s, Stmt::DeclAcc(a, _) if decl_set.contains(a)))
         .collect();
-    let mut placed: HashSet<VarId> = HashSet::new();
+    let mut placed: HashSet<VarId> = HashSet::default();
     let mut out = Vec::with_capacity(rest.len() + decls.len());
     for stmt in rest {
         let mentioned = uses(&stmt);

@@ -1,21 +1,21 @@
 //! Dead-code elimination: values nobody reads, accumulators and arrays nobody reads,
 //! `if` results and loop-carried values nobody reads, and `if`s and loops that do nothing.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::ir::visit::{defs, direct_uses, nested_blocks, uses};
 use crate::ir::{Block, Function, Loop, Stmt, VarId};
 
 /// Removes dead code until none is left; returns whether anything changed.
 pub fn remove(func: &mut Function) -> bool {
-    remove_keeping(func, &HashSet::new())
+    remove_keeping(func, &HashSet::default())
 }
 
 /// [`remove`], treating the values in `roots` as read elsewhere.
 pub fn remove_keeping(func: &mut Function, roots: &HashSet<VarId>) -> bool {
     let mut changed = false;
     loop {
-        let mut reads = HashMap::new();
+        let mut reads = HashMap::default();
         for r in roots {
             reads.insert(*r, 1);
         }
@@ -84,9 +84,7 @@ fn has_effects(block: &Block, reads: &HashMap<VarId, usize>) -> bool {
             }
             other => {
                 written(other).is_some_and(|a| !local.contains(&a) && read(&a))
-                    || nested_blocks(other)
-                        .into_iter()
-                        .any(|b| has_effects(b, reads))
+                    || nested_blocks(other).any(|b| has_effects(b, reads))
             }
         }
     })
@@ -100,7 +98,7 @@ fn uncount(stmt: &Stmt, reads: &mut HashMap<VarId, usize>) {
         }
     }
     for b in nested_blocks(stmt) {
-        let mut inner = HashMap::new();
+        let mut inner = HashMap::default();
         count_reads(b, &mut inner);
         for (v, k) in inner {
             if let Some(n) = reads.get_mut(&v) {
@@ -247,9 +245,7 @@ fn live_in(block: &Block, needed: &mut HashSet<VarId>, reads: &HashMap<VarId, us
     for stmt in block.stmts.iter().rev() {
         let effect = written(stmt)
             .is_some_and(|a| reads.get(&a).copied().unwrap_or(0) > 0 || needed.contains(&a))
-            || nested_blocks(stmt)
-                .into_iter()
-                .any(|b| has_effects(b, reads))
+            || nested_blocks(stmt).any(|b| has_effects(b, reads))
             || matches!(stmt, Stmt::Loop(l) if !l.saves.is_empty());
         if effect || defs(stmt).iter().any(|d| needed.contains(d)) {
             needed.extend(uses(stmt));

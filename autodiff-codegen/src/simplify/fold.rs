@@ -1,7 +1,7 @@
 //! Constant folding, exact algebraic identities, copy propagation and common
 //! subexpressions, in one forward walk.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::Width;
 use crate::ir::eval::float_bin;
@@ -15,9 +15,9 @@ pub fn fold(func: &mut Function, width: Width) -> bool {
         vars: std::mem::take(&mut func.vars),
         pending: Vec::new(),
         width,
-        subst: HashMap::new(),
-        defs: HashMap::new(),
-        scopes: vec![HashMap::new()],
+        subst: HashMap::default(),
+        defs: HashMap::default(),
+        scopes: vec![HashMap::default()],
         changed: false,
     };
     let mut body = std::mem::take(&mut func.body);
@@ -41,13 +41,13 @@ struct Folder {
     /// The defining operation of every pure value seen so far.
     defs: HashMap<VarId, Op>,
     /// Operation keys → the value computing them, one map per enclosing block.
-    scopes: Vec<HashMap<String, VarId>>,
+    scopes: Vec<HashMap<OpKey, VarId>>,
     changed: bool,
 }
 
 /// Local arrays, accumulators and tapes: everything that is declared rather than bound.
 fn mutable_arrays(block: &Block) -> HashSet<VarId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for s in &block.stmts {
         match s {
             Stmt::DeclAcc(a, _) | Stmt::DeclArray { array: a, .. } => {
@@ -92,7 +92,7 @@ impl Folder {
         }
     }
 
-    fn lookup(&self, key: &str) -> Option<VarId> {
+    fn lookup(&self, key: &OpKey) -> Option<VarId> {
         self.scopes.iter().rev().find_map(|s| s.get(key).copied())
     }
 
@@ -149,7 +149,7 @@ impl Folder {
                 } => {
                     *cond = self.s(*cond);
                     for b in [then_block, else_block] {
-                        self.scopes.push(HashMap::new());
+                        self.scopes.push(HashMap::default());
                         self.block(b);
                         self.scopes.pop();
                     }
@@ -178,7 +178,7 @@ impl Folder {
                         r.end = self.s(r.end);
                         r.step = r.step.map(|s| self.s(s));
                     }
-                    self.scopes.push(HashMap::new());
+                    self.scopes.push(HashMap::default());
                     self.block(&mut l.body);
                     self.scopes.pop();
                     for sv in &mut l.saves {
@@ -409,11 +409,43 @@ impl Folder {
     }
 }
 
-/// A key identifying an operation and its arguments, for common-subexpression elimination.
-pub fn op_key(op: &Op) -> String {
-    match op {
-        Op::Float(x) => format!("f{:?}", x.to_bits()),
-        Op::Named(n) => format!("n{}", n.tokens),
-        other => format!("{other:?}"),
+/// An operation as common-subexpression elimination compares it: floats by their bits (so
+/// `0.0` and `-0.0` differ and a NaN equals itself), named constants by their tokens.
+#[derive(Clone, Debug)]
+pub struct OpKey(Op);
+
+impl PartialEq for OpKey {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Op::Float(a), Op::Float(b)) => a.to_bits() == b.to_bits(),
+            (a, b) => a == b,
+        }
     }
+}
+
+impl Eq for OpKey {}
+
+impl std::hash::Hash for OpKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        std::mem::discriminant(&self.0).hash(h);
+        match &self.0 {
+            Op::Float(x) => x.to_bits().hash(h),
+            Op::Int(i) => i.hash(h),
+            Op::Bool(b) => b.hash(h),
+            Op::Named(n) => n.tokens.to_string().hash(h),
+            Op::Copy(a) | Op::Neg(a) | Op::Not(a) => a.hash(h),
+            Op::Bin(op, a, b) => (op, a, b).hash(h),
+            Op::Cmp(op, a, b) => (op, a, b).hash(h),
+            Op::Math(f, args) => (f, args).hash(h),
+            Op::Cast(a, ty) => (a, ty).hash(h),
+            Op::Select(c, a, b) => (c, a, b).hash(h),
+            Op::Index(a, idx) | Op::Len(a, idx) => (a, idx).hash(h),
+        }
+    }
+}
+
+/// The key identifying an operation and its arguments, for common-subexpression
+/// elimination.
+pub fn op_key(op: &Op) -> OpKey {
+    OpKey(op.clone())
 }

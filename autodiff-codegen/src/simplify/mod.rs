@@ -10,7 +10,7 @@ mod accumulators;
 pub mod dead_code;
 mod fold;
 
-pub use fold::op_key;
+pub use fold::{OpKey, op_key};
 
 use crate::ir::Function;
 

@@ -37,7 +37,6 @@ fn count_ops(block: &Block, pred: &dyn Fn(&Op) -> bool) -> usize {
         .map(|s| {
             let here = usize::from(matches!(s, Stmt::Let(_, op) if pred(op)));
             here + crate::ir::visit::nested_blocks(s)
-                .into_iter()
                 .map(|b| count_ops(b, pred))
                 .sum::<usize>()
         })

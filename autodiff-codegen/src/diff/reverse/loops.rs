@@ -10,7 +10,7 @@
 //! Reads of local arrays are recomputed from the arrays' final contents, which is exact
 //! unless the array is overwritten after the read; that case is reported.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use super::Reverse;
 use crate::ir::fresh::clone_fresh;
@@ -36,7 +36,7 @@ impl Reverse<'_> {
         }
         // The recomputed body, under fresh names; the inner values and the induction
         // variable are rebound by the reverse loop.
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         let inner_new: Vec<VarId> = l
             .carried
             .iter()
@@ -232,7 +232,7 @@ impl Reverse<'_> {
         ind: Option<VarId>,
     ) -> (Vec<Stmt>, HashSet<VarId>) {
         let mut stmts = recompute;
-        let mut local_arrays: HashSet<VarId> = HashSet::new();
+        let mut local_arrays: HashSet<VarId> = HashSet::default();
         collect_declared_arrays(&stmts, &mut local_arrays);
         Self::drop_outer_stores(&mut stmts, &local_arrays);
         stmts.extend(adjoint);
@@ -325,13 +325,13 @@ impl Reverse<'_> {
         ind_new: Option<VarId>,
         recompute: &mut [Stmt],
     ) -> HashSet<VarId> {
-        let mut safe = HashSet::new();
+        let mut safe = HashSet::default();
         let (Some(r), Some(ind_new)) = (&l.range, ind_new) else {
             return safe;
         };
-        let mut stores: HashMap<VarId, usize> = HashMap::new();
+        let mut stores: HashMap<VarId, usize> = HashMap::default();
         count_stores(&l.body.stmts, &mut stores);
-        let mut declared_inside = HashSet::new();
+        let mut declared_inside = HashSet::default();
         collect_declared_arrays(&l.body.stmts, &mut declared_inside);
         for s in &l.body.stmts {
             let Stmt::Store(h, idx, v) = s else { continue };
@@ -367,9 +367,7 @@ impl Reverse<'_> {
         b.stmts.iter().any(|s| {
             defs(s).iter().any(|d| self.active.contains(d))
                 || matches!(s, Stmt::Store(a, ..) if self.active.contains(a))
-                || nested_blocks(s)
-                    .into_iter()
-                    .any(|n| self.block_has_active(n))
+                || nested_blocks(s).any(|n| self.block_has_active(n))
         })
     }
 
@@ -445,7 +443,7 @@ impl Reverse<'_> {
         stored_later: &HashSet<VarId>,
         l: &Loop,
     ) {
-        let mut reads = HashSet::new();
+        let mut reads = HashSet::default();
         collect_reads(recompute, &mut reads);
         for a in reads {
             if !local.contains(&a) && stored_later.contains(&a) {

@@ -9,7 +9,9 @@
 
 mod loops;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use crate::hash::{HashMap, HashSet};
 
 use proc_macro2::Span;
 
@@ -52,7 +54,7 @@ fn reverse_for(input: &Function, outputs: &[VarId]) -> Result<Function, Vec<Unsu
         active,
         known,
         fixed_lens,
-        adj: HashMap::new(),
+        adj: HashMap::default(),
         errors: Vec::new(),
     };
     let mut seed = Vec::new();
@@ -62,7 +64,7 @@ fn reverse_for(input: &Function, outputs: &[VarId]) -> Result<Function, Vec<Unsu
         seed.push(Stmt::Let(one, Op::Float(1.0)));
         seed.push(Stmt::AddAcc(acc, one));
     }
-    let adjoint = rev.block(&mut body, seed, &HashSet::new());
+    let adjoint = rev.block(&mut body, seed, &HashSet::default());
     let mut grads = Vec::new();
     for p in outputs {
         let acc = rev.acc(*p);
@@ -91,7 +93,7 @@ struct Reverse<'f> {
 
 /// The `len()`s of fixed-size arrays in `block`, as written.
 fn fixed_lengths(func: &Function, block: &Block) -> HashMap<VarId, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     fn walk(func: &Function, block: &Block, out: &mut HashMap<VarId, String>) {
         for s in &block.stmts {
             if let Stmt::Let(v, Op::Len(a, idx)) = s {
@@ -355,7 +357,7 @@ impl Reverse<'_> {
             .into_iter()
             .filter(|v| defined.contains(v))
             .collect();
-        let mut rename = HashMap::new();
+        let mut rename = HashMap::default();
         let mut redefined = Vec::new();
         for v in needed {
             let info = self.func.info(v).clone();
