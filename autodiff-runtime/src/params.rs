@@ -70,6 +70,40 @@ pub trait Params: Clone {
     fn all_finite(&self) -> bool {
         Self::zip_fold(self, self, true, &mut |acc, x, _| acc && x.is_finite())
     }
+
+    /// `Σ xᵢ²`, the squared Euclidean norm. Arrays and `Vec`s sum in four interleaved
+    /// partial sums (the driver computes this every step; one running sum is a chain of
+    /// dependent additions), so the result may differ from [`Params::dot`]`(x, x)` in the
+    /// last bits.
+    ///
+    /// ```
+    /// use autodiff_runtime::Params;
+    ///
+    /// assert_eq!([3.0_f64, 4.0].sum_of_squares(), 25.0);
+    /// ```
+    #[inline]
+    fn sum_of_squares(&self) -> Self::Scalar {
+        Self::dot(self, self)
+    }
+}
+
+/// `Σ sum_of_squares` over `items`, in four interleaved partial sums.
+#[inline]
+fn sum_of_squares_of<P: Params>(items: &[P]) -> P::Scalar {
+    let zero = P::Scalar::zero();
+    let mut lanes = [zero; 4];
+    let mut chunks = items.chunks_exact(4);
+    for c in &mut chunks {
+        lanes[0] += c[0].sum_of_squares();
+        lanes[1] += c[1].sum_of_squares();
+        lanes[2] += c[2].sum_of_squares();
+        lanes[3] += c[3].sum_of_squares();
+    }
+    let mut tail = zero;
+    for p in chunks.remainder() {
+        tail += p.sum_of_squares();
+    }
+    ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + tail
 }
 
 macro_rules! impl_scalar_params {
@@ -139,6 +173,11 @@ impl<P: Params, const L: usize> Params for [P; L] {
             .zip(b.iter())
             .fold(init, |acc, (x, y)| P::zip_fold(x, y, acc, f))
     }
+
+    #[inline]
+    fn sum_of_squares(&self) -> Self::Scalar {
+        sum_of_squares_of(self)
+    }
 }
 
 #[cfg(feature = "alloc")]
@@ -182,6 +221,11 @@ impl<P: Params> Params for alloc::vec::Vec<P> {
             .zip(b.iter())
             .fold(init, |acc, (x, y)| P::zip_fold(x, y, acc, f))
     }
+
+    #[inline]
+    fn sum_of_squares(&self) -> Self::Scalar {
+        sum_of_squares_of(self)
+    }
 }
 
 macro_rules! impl_tuple_params {
@@ -216,6 +260,11 @@ macro_rules! impl_tuple_params {
                 let acc = $first::zip_fold(&a.$fi, &b.$fi, init, f);
                 $(let acc = $name::zip_fold(&a.$idx, &b.$idx, acc, f);)*
                 acc
+            }
+
+            #[inline]
+            fn sum_of_squares(&self) -> Self::Scalar {
+                self.$fi.sum_of_squares() $(+ self.$idx.sum_of_squares())*
             }
         }
     };

@@ -35,7 +35,7 @@ impl Norm {
     pub fn of<P: Params>(self, v: &P) -> P::Scalar {
         match self {
             Norm::MaxAbs => v.max_abs(),
-            Norm::L2 => P::dot(v, v).sqrt(),
+            Norm::L2 => v.sum_of_squares().sqrt(),
         }
     }
 
