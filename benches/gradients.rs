@@ -137,16 +137,21 @@ fn logistic_regression(c: &mut Criterion) {
 }
 
 fn scalar(c: &mut Criterion) {
+    // 64 points per iteration: one repeated point makes the timing depend on code
+    // placement more than on the derivative (see BENCHMARKS.md).
     let mut g = c.benchmark_group("wiggle");
-    let x = 0.7;
-    g.bench_function("generated", |b| {
-        b.iter(|| wiggle_value_and_grad(black_box(x)))
-    });
-    g.bench_function("hand", |b| b.iter(|| wiggle_hand(black_box(x))));
-    g.bench_function("num-dual", |b| b.iter(|| wiggle_num_dual(black_box(x))));
+    let xs = sequence(30, 64, -3.0, 3.0);
+    let each = |f: &dyn Fn(f64) -> (f64, f64)| {
+        for &x in black_box(&xs) {
+            black_box(f(x));
+        }
+    };
+    g.bench_function("generated", |b| b.iter(|| each(&wiggle_value_and_grad)));
+    g.bench_function("hand", |b| b.iter(|| each(&wiggle_hand)));
+    g.bench_function("num-dual", |b| b.iter(|| each(&wiggle_num_dual)));
     let tape = Tape::new();
-    g.bench_function("reverse", |b| b.iter(|| wiggle_rev(&tape, black_box(x))));
-    g.bench_function("central-diff", |b| b.iter(|| wiggle_fd(black_box(x))));
+    g.bench_function("reverse", |b| b.iter(|| each(&|x| wiggle_rev(&tape, x))));
+    g.bench_function("central-diff", |b| b.iter(|| each(&wiggle_fd)));
     g.finish();
 }
 
