@@ -28,6 +28,7 @@ mod lower;
 mod signature;
 mod simplify;
 
+pub use expand::Listing;
 use proc_macro2::TokenStream;
 
 /// Expands `#[differentiable(args)] item`: the item unchanged, followed by its generated
@@ -39,7 +40,24 @@ use proc_macro2::TokenStream;
 /// assert!(out.to_string().contains("compile_error"));
 /// ```
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand_guarded(args, item)
+    expand::expand_guarded(args, item, Listing::Include)
+}
+
+/// [`expand`], choosing whether the documentation of `f_value_and_grad` lists the
+/// derivative code (the attribute passes [`Listing::for_host`]: omitted under `rustc`,
+/// included under `rustdoc`).
+///
+/// ```
+/// use autodiff_codegen::{Listing, expand_with};
+///
+/// let item = quote::quote! { fn square(x: f64) -> f64 { x * x } };
+/// let full = expand_with(Default::default(), item.clone(), Listing::Include).to_string();
+/// let lean = expand_with(Default::default(), item, Listing::Omit).to_string();
+/// assert!(full.contains("```text"));
+/// assert!(!lean.contains("```text"));
+/// ```
+pub fn expand_with(args: TokenStream, item: TokenStream, listing: Listing) -> TokenStream {
+    expand::expand_guarded(args, item, listing)
 }
 
 #[cfg(test)]

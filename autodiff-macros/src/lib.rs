@@ -8,5 +8,10 @@ use proc_macro::TokenStream;
 /// See the `autodiff` crate for the full documentation.
 #[proc_macro_attribute]
 pub fn differentiable(args: TokenStream, item: TokenStream) -> TokenStream {
-    autodiff_codegen::expand(args.into(), item.into()).into()
+    autodiff_codegen::expand_with(
+        args.into(),
+        item.into(),
+        autodiff_codegen::Listing::for_host(),
+    )
+    .into()
 }

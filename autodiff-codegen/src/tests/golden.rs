@@ -7,7 +7,7 @@ use crate::expand::{expand, pretty};
 
 /// The formatted expansion, without the documentation attributes.
 fn expanded(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
-    let out = expand(args, item);
+    let out = expand(args, item, crate::Listing::Include);
     let file: syn::File =
         syn::parse2(out).unwrap_or_else(|e| panic!("expansion does not parse: {e}"));
     let mut file = file;
@@ -109,4 +109,19 @@ fn show_ir() {
     let mut rev = crate::diff::reverse(&func).unwrap_or_else(|e| panic!("{e:?}"));
     crate::simplify::simplify(&mut rev, crate::simplify::Width::F64);
     println!("{:#?}", rev.body);
+}
+
+#[test]
+fn the_listing_is_left_out_only_when_asked() {
+    let item = quote! { fn cube(x: f64) -> f64 { x * x * x } };
+    let with = crate::expand_with(quote!(), item.clone(), crate::Listing::Include).to_string();
+    let without = crate::expand_with(quote!(), item, crate::Listing::Omit).to_string();
+    assert!(with.contains("```text"), "{with}");
+    assert!(!without.contains("```text"), "{without}");
+    assert!(without.contains("cargo doc"), "{without}");
+    // The code itself is the same.
+    let code = |s: &str| s.split("# [doc").count();
+    assert_eq!(code(&with), code(&without));
+    // A test binary is not the compiler: the listing is included.
+    assert_eq!(crate::Listing::for_host(), crate::Listing::Include);
 }

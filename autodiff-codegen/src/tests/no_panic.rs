@@ -87,7 +87,7 @@ const FRAGMENTS: &[&str] = &[
 fn expand_str(attr: &str, item: &str) -> Option<String> {
     let attr: TokenStream = attr.parse().ok()?;
     let item: TokenStream = item.parse().ok()?;
-    Some(expand(attr, item).to_string())
+    Some(expand(attr, item, crate::Listing::Include).to_string())
 }
 
 #[test]
