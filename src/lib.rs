@@ -144,14 +144,61 @@ pub mod __private {
         alloc::vec![value; len]
     }
 
-    /// Panics as indexing does when `index` is not below `len`. Generated loops check the
-    /// last index they will use once, before the loop, so the compiler can drop the checks
-    /// inside it.
-    #[inline(always)]
+    /// The panic of [`__loop_in_bounds!`](crate::__loop_in_bounds): finds the access the
+    /// loop fails at first — in iteration order, then in the order of `accesses` (the
+    /// body's) — and panics with indexing's message for it.
+    #[cold]
+    #[inline(never)]
     #[track_caller]
-    pub fn in_bounds(index: usize, len: usize) {
-        if index >= len {
-            panic!("index out of bounds: the len is {len} but the index is {index}");
-        }
+    pub fn out_of_bounds(
+        start: usize,
+        end: usize,
+        reverse: bool,
+        accesses: &[(usize, usize)],
+    ) -> ! {
+        let fails_at = |i: usize, (len, offset): (usize, usize)| {
+            i.checked_add(offset).is_none_or(|k| k >= len)
+        };
+        // The first failing iteration: the first one when descending; otherwise the
+        // earliest iteration at which some access leaves its slice.
+        let iteration = if reverse {
+            end - 1
+        } else {
+            accesses
+                .iter()
+                .map(|&(len, offset)| len.saturating_sub(offset).max(start))
+                .filter(|i| *i < end)
+                .min()
+                .unwrap_or(end - 1)
+        };
+        let (len, offset) = accesses
+            .iter()
+            .copied()
+            .find(|a| fails_at(iteration, *a))
+            .unwrap_or((0, 0));
+        let index = iteration.wrapping_add(offset);
+        panic!("index out of bounds: the len is {len} but the index is {index}");
     }
+}
+
+/// Checks, before a loop over `start..end` (non-empty; `rev` for `.rev()`), that every
+/// access `slice[i + offset]`, given as `(slice.len(), offset)`, that the body makes in
+/// every iteration stays in bounds, so the compiler can drop the checks inside the loop.
+/// One `if` per access (the compiler derives each bound from its own comparison); a loop
+/// that would fail panics as it would, through `__private::out_of_bounds`. Wrapping
+/// arithmetic: an index that wraps around passes here and fails inside the loop, as it
+/// would have anyway. Used by generated code only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __loop_in_bounds {
+    ($start:expr, $end:expr, $rev:expr, [$(($len:expr, $offset:expr)),* $(,)?]) => {{
+        let (start, end): (usize, usize) = ($start, $end);
+        let accesses: &[(usize, usize)] = &[$(($len, $offset)),*];
+        let last = end.wrapping_sub(1);
+        $(
+            if last.wrapping_add($offset) >= $len {
+                $crate::__private::out_of_bounds(start, end, $rev, accesses);
+            }
+        )*
+    }};
 }

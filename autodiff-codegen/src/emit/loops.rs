@@ -125,8 +125,9 @@ impl Emitter<'_> {
     /// Bounds checks of the slice elements every iteration reads or writes at `i + c`,
     /// made once before the loop for its last iteration: the compiler then drops the
     /// checks inside the loop (a loop that adds into `d_x[i + 1]` and `d_x[i]` with
-    /// per-iteration checks runs several times slower). The loop would panic on the same
-    /// index, so only where the panic happens changes. Empty when there is nothing to hoist.
+    /// per-iteration checks runs several times slower). A loop that would fail panics with
+    /// the message of the first index it would fail at; only where the panic happens
+    /// changes. Empty when there is nothing to hoist.
     fn hoisted_bounds(&mut self, l: &Loop) -> TokenStream {
         let Some(r) = l.range.as_ref() else {
             return TokenStream::new();
@@ -171,29 +172,27 @@ impl Emitter<'_> {
             );
             if let ([i], true) = (idx.as_slice(), dynamic) {
                 if let Some(c) = offsets.get(i) {
-                    // The largest offset per array implies the others.
-                    match accesses.iter_mut().find(|(a, _)| *a == array) {
-                        Some((_, max)) => *max = (*max).max(*c),
-                        None => accesses.push((array, *c)),
+                    if !accesses.contains(&(array, *c)) {
+                        accesses.push((array, *c));
                     }
                 }
             }
         }
-        let mut out = TokenStream::new();
-        for (array, c) in accesses {
-            let (end, _) = self.operand_at_range(r.end);
-            let last = match c {
-                0 => quote!(#end - 1),
-                1 => quote!(#end),
-                c => {
-                    let k = proc_macro2::Literal::u64_unsuffixed(c - 1);
-                    quote!(#end + #k)
-                }
-            };
-            let a = self.names.of(array);
-            out.extend(quote!(::autodiff::__private::in_bounds(#last, #a.len());));
+        if accesses.is_empty() {
+            return TokenStream::new();
         }
-        out
+        let (start, _) = self.operand_at_range(r.start);
+        let (end, _) = self.operand_at_range(r.end);
+        let rev = r.rev;
+        let pairs: Vec<TokenStream> = accesses
+            .iter()
+            .map(|(array, c)| {
+                let a = self.names.of(*array);
+                let c = proc_macro2::Literal::u64_unsuffixed(*c);
+                quote!((#a.len(), #c))
+            })
+            .collect();
+        quote!(::autodiff::__loop_in_bounds!(#start, #end, #rev, [#(#pairs),*]);)
     }
 
     /// A range bound: wrapped unless it is a name or literal.

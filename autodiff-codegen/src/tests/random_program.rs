@@ -427,7 +427,7 @@ impl Gen<'_> {
                 "keep",
                 true,
             );
-            let fill = self.let_(out, Ty::Float, Op::Float(0.0));
+            let fill = self.let_(out, Ty::Float, Op::Float(1.5));
             let six = self.let_(out, usize_ty.clone(), Op::Int(6));
             out.push(Stmt::DeclArray {
                 array: keep,
@@ -435,11 +435,17 @@ impl Gen<'_> {
                 len: six,
             });
             let w = self.pick(&visible);
-            let v = self.let_(
+            let mut v = self.let_(
                 &mut body,
                 Ty::Float,
                 Op::Math(crate::ir::MathFn::Sin, vec![w]),
             );
+            if self.rng.chance(50) {
+                // Updated in place (`keep[p] = keep[p] * v`): the read sees the element
+                // before this iteration's store.
+                let old = self.let_(&mut body, Ty::Float, Op::Index(keep, vec![position]));
+                v = self.let_(&mut body, Ty::Float, Op::Bin(BinOp::Mul, old, v));
+            }
             body.push(Stmt::Store(keep, vec![position], v));
             visible.push(v);
             Some(keep)

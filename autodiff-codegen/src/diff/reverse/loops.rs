@@ -111,9 +111,10 @@ impl Reverse<'_> {
         let mut kept = kept;
         // Reads of arrays the loop (or later code) overwrites are taped where they happen.
         let inverse: HashMap<VarId, VarId> = map.iter().map(|(o, n)| (*n, *o)).collect();
-        // Arrays read back above hold the values the reverse sweep reads: not "overwritten".
-        let inside_later: HashSet<VarId> = inside_later.difference(&read_back).copied().collect();
-        let overwritten = overwritten_reads(&kept, &local, &inside_later, &inverse, l);
+        // A value read back above is the array's final element: not an overwritten read.
+        // Other reads of the same array (before its store, or of other elements) still are.
+        let mut overwritten = overwritten_reads(&kept, &local, &inside_later, &inverse, l);
+        overwritten.retain(|(v, _)| !read_back.contains(v));
         let needs_inner: Vec<bool> = inner_new.iter().map(|v| needed.contains(v)).collect();
         let needs_ind = ind_new.is_some_and(|i| needed.contains(&i));
 
@@ -174,7 +175,7 @@ impl Reverse<'_> {
                 step: None,
             })
         };
-        self.check_array_reads(&kept, &local, &inside_later, l);
+        self.check_array_reads(&kept, &local, &inside_later, &read_back, l);
         let mut body = restore;
         body.extend(inner_decls);
         body.extend(kept);
@@ -316,7 +317,8 @@ impl Reverse<'_> {
     /// A value the body stores as `h[i] = v` (with `i` the loop's induction variable, the
     /// only store into the local array `h`, which nothing after the loop writes) is still
     /// in `h[i]` when the reverse sweep gets to that iteration: the recomputation reads it
-    /// back instead of computing it again.
+    /// back instead of computing it again. Returns the recomputed values now read back
+    /// (other reads of the same array are not: they may see an element before its store).
     fn read_back_stores(
         &mut self,
         l: &Loop,
@@ -347,7 +349,7 @@ impl Reverse<'_> {
             }
             if let Some(copy) = map.get(v) {
                 redefine(recompute, *copy, &Op::Index(*h, vec![ind_new]));
-                safe.insert(*h);
+                safe.insert(*copy);
             }
         }
         safe
@@ -441,10 +443,11 @@ impl Reverse<'_> {
         recompute: &[Stmt],
         local: &HashSet<VarId>,
         stored_later: &HashSet<VarId>,
+        read_back: &HashSet<VarId>,
         l: &Loop,
     ) {
         let mut reads = HashSet::default();
-        collect_reads(recompute, &mut reads);
+        collect_reads(recompute, read_back, &mut reads);
         for a in reads {
             if !local.contains(&a) && stored_later.contains(&a) {
                 let name = self.func.info(a).name.clone();
@@ -613,13 +616,16 @@ fn collect_written(stmts: &[Stmt], defined: &HashSet<VarId>, out: &mut HashSet<V
     }
 }
 
-fn collect_reads(stmts: &[Stmt], out: &mut HashSet<VarId>) {
+/// The arrays `stmts` read (at any depth), except through the values in `read_back`.
+fn collect_reads(stmts: &[Stmt], read_back: &HashSet<VarId>, out: &mut HashSet<VarId>) {
     for s in stmts {
-        if let Stmt::Let(_, Op::Index(a, _)) = s {
-            out.insert(*a);
+        if let Stmt::Let(v, Op::Index(a, _)) = s {
+            if !read_back.contains(v) {
+                out.insert(*a);
+            }
         }
         for b in nested_blocks(s) {
-            collect_reads(&b.stmts, out);
+            collect_reads(&b.stmts, read_back, out);
         }
     }
 }
