@@ -171,15 +171,72 @@ fn handover(body: &Block, a: VarId) -> Option<usize> {
     let copied = before
         .iter()
         .any(|s| matches!(s, Stmt::Let(x, Op::Copy(y)) if *x == v && *y == a));
-    // Or `let mut d_1 = 0.0; d_1 += d;` with no other write to `d_1`.
+    // Or `let mut d_1 = 0.0; d_1 += d;` with no other write to `d_1` — the `+=` possibly
+    // in each branch of an `if` (an accumulation in both branches of the primal body),
+    // as long as every path adds `d` exactly once.
+    // Copies of `d`: `let d_1 = d;`, or an accumulator whose only write is `d_1 += d`.
+    let mut copies: Vec<VarId> = before
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Let(x, Op::Copy(y)) if *y == a => Some(*x),
+            Stmt::AddAcc(x, y)
+                if *y == a
+                    && write_kinds(body, *x) == (1, 0, 0)
+                    && before
+                        .iter()
+                        .any(|d| matches!(d, Stmt::DeclAcc(z, None) if z == x)) =>
+            {
+                Some(*x)
+            }
+            _ => None,
+        })
+        .collect();
+    copies.push(a);
     let snapshot = before
         .iter()
         .any(|s| matches!(s, Stmt::DeclAcc(x, None) if *x == v))
-        && before
-            .iter()
-            .any(|s| matches!(s, Stmt::AddAcc(x, y) if *x == v && *y == a))
-        && write_kinds(body, v) == (1, 0, 0);
+        && adds_on_every_path(before, v, &copies) == Some(1)
+        && adds_on_every_path(&body.stmts[at..], v, &copies) == Some(0);
     (copied || snapshot).then_some(at)
+}
+
+/// How many times every path through `stmts` adds one of `a` (a value and its copies) into
+/// `v`: `None` when paths differ or when `v` is written any other way (another value added,
+/// assigned, written in a loop).
+fn adds_on_every_path(stmts: &[Stmt], v: VarId, a: &[VarId]) -> Option<usize> {
+    let mut n = 0;
+    for s in stmts {
+        match s {
+            Stmt::AddAcc(x, y) if *x == v => {
+                if !a.contains(y) {
+                    return None;
+                }
+                n += 1;
+            }
+            Stmt::SetAcc(x, _) | Stmt::AddAt(x, ..) | Stmt::Store(x, ..) if *x == v => {
+                return None;
+            }
+            Stmt::If {
+                then_block,
+                else_block,
+                ..
+            } => {
+                let then_adds = adds_on_every_path(&then_block.stmts, v, a)?;
+                let else_adds = adds_on_every_path(&else_block.stmts, v, a)?;
+                if then_adds != else_adds {
+                    return None;
+                }
+                n += then_adds;
+            }
+            Stmt::Loop(l) => {
+                if write_kinds(&l.body, v) != (0, 0, 0) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(n)
 }
 
 /// How the statements between the two loops are split: those that do not depend on the
