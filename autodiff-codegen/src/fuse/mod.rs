@@ -228,11 +228,7 @@ fn adds_on_every_path(stmts: &[Stmt], v: VarId, a: &[VarId]) -> Option<usize> {
                 }
                 n += then_adds;
             }
-            Stmt::Loop(l) => {
-                if write_kinds(&l.body, v) != (0, 0, 0) {
-                    return None;
-                }
-            }
+            Stmt::Loop(l) if write_kinds(&l.body, v) != (0, 0, 0) => return None,
             _ => {}
         }
     }
