@@ -21,13 +21,19 @@ use crate::ir::{Block, Loop, Op, Stmt, VarId};
 /// The statements of `adjoint` that `primal` does not already compute, renamed to read
 /// the primal values. `containers` are the function's accumulators and local arrays.
 pub fn dedupe(
-    primal: &[Stmt],
+    primal: &mut [Stmt],
     adjoint: Vec<Stmt>,
     containers: &HashSet<VarId>,
     literals: &HashMap<VarId, VarId>,
 ) -> Vec<Stmt> {
     match matched(primal, &adjoint, containers, literals) {
-        Some((keep, map)) => {
+        Some((keep, map, upgrades)) => {
+            // A primal call the adjoint repeats with partials now computes them.
+            for (k, partials) in upgrades {
+                if let Stmt::Call { partials: p, .. } = &mut primal[k] {
+                    *p = partials;
+                }
+            }
             let mut block = Block {
                 stmts: adjoint
                     .into_iter()
@@ -56,7 +62,7 @@ fn matched(
     adjoint: &[Stmt],
     containers: &HashSet<VarId>,
     literals: &HashMap<VarId, VarId>,
-) -> Option<(Vec<bool>, HashMap<VarId, VarId>)> {
+) -> Option<(Vec<bool>, HashMap<VarId, VarId>, Upgrades)> {
     let touched = |s: &Stmt| -> Vec<VarId> {
         uses(s)
             .into_iter()
@@ -95,6 +101,7 @@ fn matched(
     let mut fused_version = final_version.clone();
     let mut changed_by_kept: HashSet<VarId> = HashSet::default();
     let mut consumed: HashSet<usize> = HashSet::default();
+    let mut upgrades: Upgrades = HashMap::default();
     let mut keep = Vec::with_capacity(adjoint.len());
     for s in adjoint {
         let version_of = |a: VarId, adj: &HashMap<VarId, usize>| {
@@ -104,12 +111,21 @@ fn matched(
         };
         let mine = touched(s);
         let mut hit = None;
+        let mut upgrade = None;
         for (k, p) in primal.iter().enumerate() {
             if seen[k].mutates && consumed.contains(&k) {
                 continue;
             }
             let mut trial = map.clone();
-            if !equivalent(p, s, &mut trial) {
+            let same = match same_call_with_partials(p, s, upgrades.get(&k), &mut trial) {
+                Some(partials) => {
+                    upgrade = Some((k, partials));
+                    true
+                }
+                None => equivalent(p, s, &mut trial),
+            };
+            if !same {
+                upgrade = None;
                 continue;
             }
             let same_versions = mine.iter().all(|a| {
@@ -130,6 +146,9 @@ fn matched(
         match hit {
             Some((k, trial)) => {
                 map = trial;
+                if let Some((at, partials)) = upgrade.take() {
+                    upgrades.insert(at, partials);
+                }
                 consumed.insert(k);
                 for a in mutated {
                     let v = version_of(a, &adjoint_version);
@@ -158,7 +177,51 @@ fn matched(
             }
         }
     }
-    Some((keep, map.vars))
+    Some((keep, map.vars, upgrades))
+}
+
+/// Primal calls to give partials: statement index → the partials' values.
+type Upgrades = HashMap<usize, Vec<VarId>>;
+
+/// When `adjoint` calls what the primal call `primal` calls, with partials the primal one
+/// does not compute (or computes as `upgraded`), binds its values and returns the partials
+/// the primal call is to define.
+fn same_call_with_partials(
+    primal: &Stmt,
+    adjoint: &Stmt,
+    upgraded: Option<&Vec<VarId>>,
+    map: &mut Map<'_>,
+) -> Option<Vec<VarId>> {
+    let (
+        Stmt::Call {
+            callee: pf,
+            args: pa,
+            value: pv,
+            partials: pp,
+        },
+        Stmt::Call {
+            callee: af,
+            args: aa,
+            value: av,
+            partials: ap,
+        },
+    ) = (primal, adjoint)
+    else {
+        return None;
+    };
+    if pf != af || !pp.is_empty() || ap.is_empty() || !all_same(map, pa, aa) {
+        return None;
+    }
+    map.vars.insert(*av, *pv);
+    match upgraded {
+        // Already upgraded by an earlier adjoint call: these partials are those.
+        Some(earlier) if earlier.len() == ap.len() => {
+            bind(map, earlier, ap);
+            Some(earlier.clone())
+        }
+        Some(_) => None,
+        None => Some(ap.clone()),
+    }
 }
 
 /// The correspondence of adjoint values to primal ones.

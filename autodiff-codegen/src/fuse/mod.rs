@@ -313,7 +313,12 @@ fn apply(block: &mut Block, i: usize, j: usize, plan: &Plan, handovers: &[usize]
         adjoint.stmts.remove(*at);
     }
     rename_uses(&mut adjoint, &[(r_ind, f_ind)].into_iter().collect());
-    let kept = dedupe::dedupe(&f.body.stmts, adjoint.stmts, &cx.containers, &cx.literals);
+    let kept = dedupe::dedupe(
+        &mut f.body.stmts,
+        adjoint.stmts,
+        &cx.containers,
+        &cx.literals,
+    );
     f.body.stmts.extend(kept);
 
     let n = old.len();

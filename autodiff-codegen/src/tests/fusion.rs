@@ -244,3 +244,29 @@ fn a_loop_whose_adjoint_reads_an_array_the_primal_loop_fills_keeps_its_two_loops
     let (_, fused) = agree(src, 0, &[4]);
     assert_eq!(top_level_loops(&fused), 2);
 }
+
+#[test]
+fn a_call_in_a_fused_loop_is_made_once_with_its_partials() {
+    let (unfused, fused) = both(
+        "fn f(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() { s += helpers::g(x[i]) * 2.0; }
+            s
+        }",
+    );
+    fn calls(block: &Block) -> Vec<usize> {
+        let mut out = Vec::new();
+        for s in &block.stmts {
+            if let Stmt::Call { partials, .. } = s {
+                out.push(partials.len());
+            }
+            for b in crate::ir::visit::nested_blocks(s) {
+                out.extend(calls(b));
+            }
+        }
+        out
+    }
+    assert_eq!(calls(&unfused.body), vec![0, 1], "value, then value and partial");
+    assert_eq!(top_level_loops(&fused), 1);
+    assert_eq!(calls(&fused.body), vec![1], "{fused:#?}");
+}
