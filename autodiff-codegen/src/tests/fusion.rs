@@ -266,7 +266,11 @@ fn a_call_in_a_fused_loop_is_made_once_with_its_partials() {
         }
         out
     }
-    assert_eq!(calls(&unfused.body), vec![0, 1], "value, then value and partial");
+    assert_eq!(
+        calls(&unfused.body),
+        vec![0, 1],
+        "value, then value and partial"
+    );
     assert_eq!(top_level_loops(&fused), 1);
     assert_eq!(calls(&fused.body), vec![1], "{fused:#?}");
 }
