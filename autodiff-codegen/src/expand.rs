@@ -140,6 +140,7 @@ fn gradient_ir(ir: &Function, sig: &SignatureInfo, every_parameter: bool) -> syn
             if crate::fuse::fuse(&mut f) {
                 simplify(&mut f, sig.float.width);
             }
+            crate::simplify::first_writes(&mut f);
             Ok(f)
         }
         Err(errors) => {

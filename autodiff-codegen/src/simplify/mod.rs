@@ -8,8 +8,10 @@
 
 mod accumulators;
 pub mod dead_code;
+mod first_writes;
 mod fold;
 
+pub use first_writes::first_writes;
 pub use fold::{OpKey, op_key};
 
 use crate::ir::Function;

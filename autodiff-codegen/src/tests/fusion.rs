@@ -19,7 +19,25 @@ fn both(src: &str) -> (Function, Function) {
     if crate::fuse::fuse(&mut fused) {
         simplify(&mut fused, Width::F64);
     }
+    crate::simplify::first_writes(&mut fused);
     (unfused, fused)
+}
+
+/// The array writes at every depth: `(stores, additions)`.
+fn element_writes(block: &Block) -> (usize, usize) {
+    let mut out = (0, 0);
+    for s in &block.stmts {
+        match s {
+            Stmt::Store(..) => out.0 += 1,
+            Stmt::AddAt(..) => out.1 += 1,
+            _ => {}
+        }
+        for b in crate::ir::visit::nested_blocks(s) {
+            let (x, y) = element_writes(b);
+            out = (out.0 + x, out.1 + y);
+        }
+    }
+    out
 }
 
 fn top_level_loops(f: &Function) -> usize {
@@ -273,4 +291,47 @@ fn a_call_in_a_fused_loop_is_made_once_with_its_partials() {
     );
     assert_eq!(top_level_loops(&fused), 1);
     assert_eq!(calls(&fused.body), vec![1], "{fused:#?}");
+}
+
+#[test]
+fn the_access_that_reaches_a_zero_element_first_stores_instead_of_adding() {
+    // Upwards: `d_x[i + 1]` is reached first (earlier iterations reach lower elements).
+    let (_, fused) = agree(
+        "fn f(x: &[f64; 6]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..5 { s += (x[i + 1] - x[i] * x[i]).powi(2); }
+            s
+        }",
+        0,
+        &[6],
+    );
+    assert_eq!(element_writes(&fused.body), (1, 1), "{fused:#?}");
+    // Downwards (a product keeps the reverse loop): the smallest offset is first.
+    let (_, unfused_rev) = agree(
+        "fn f(x: &[f64; 6]) -> f64 {
+            let mut p = 1.0;
+            for i in 0..5 { p *= (x[i + 1] - x[i]).sin(); }
+            p
+        }",
+        0,
+        &[6],
+    );
+    assert_eq!(
+        element_writes(&unfused_rev.body),
+        (1, 1),
+        "{unfused_rev:#?}"
+    );
+    // Two loops adding into one gradient: only the first after the zeros stores.
+    let (_, two) = agree(
+        "fn f(x: &[f64; 6]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..6 { s += x[i].sin(); }
+            let mut t = 0.0;
+            for i in 0..6 { t += x[i].cos(); }
+            s * t
+        }",
+        0,
+        &[6],
+    );
+    assert_eq!(element_writes(&two.body), (1, 1), "{two:#?}");
 }

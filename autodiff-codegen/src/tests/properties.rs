@@ -84,10 +84,12 @@ fn check_loop_program(seed: u64) -> Result<usize, String> {
     let rev = reverse(&func).map_err(|e| format!("{e:?}"))?;
     let mut simple = rev.clone();
     simplify(&mut simple, Width::F64);
+    // As the macro does: fusion, then first writes.
     let mut fused = simple.clone();
     if crate::fuse::fuse(&mut fused) {
         simplify(&mut fused, Width::F64);
     }
+    crate::simplify::first_writes(&mut fused);
     let fwd = forward(&func)?;
     let n = shape.floats + shape.array.unwrap_or(0);
     let value_at = |flat: &[f64], ns: &[i64]| -> Result<f64, String> {
