@@ -2,6 +2,7 @@
 
 mod check;
 mod fusion;
+mod fusion_review;
 mod golden;
 mod lowering;
 mod no_panic;
