@@ -111,21 +111,14 @@ fn matched(
         };
         let mine = touched(s);
         let mut hit = None;
-        let mut upgrade = None;
         for (k, p) in primal.iter().enumerate() {
             if seen[k].mutates && consumed.contains(&k) {
                 continue;
             }
             let mut trial = map.clone();
-            let same = match same_call_with_partials(p, s, upgrades.get(&k), &mut trial) {
-                Some(partials) => {
-                    upgrade = Some((k, partials));
-                    true
-                }
-                None => equivalent(p, s, &mut trial),
-            };
-            if !same {
-                upgrade = None;
+            // A call the adjoint repeats with partials: the primal call is to compute them.
+            let upgrade = same_call_with_partials(p, s, upgrades.get(&k), &mut trial);
+            if upgrade.is_none() && !equivalent(p, s, &mut trial) {
                 continue;
             }
             let same_versions = mine.iter().all(|a| {
@@ -135,7 +128,7 @@ fn matched(
                         == version_of(*a, &adjoint_version)
             });
             if same_versions {
-                hit = Some((k, trial));
+                hit = Some((k, trial, upgrade));
                 break;
             }
         }
@@ -144,10 +137,10 @@ fn matched(
         }
         let mutated = changed(s);
         match hit {
-            Some((k, trial)) => {
+            Some((k, trial, upgrade)) => {
                 map = trial;
-                if let Some((at, partials)) = upgrade.take() {
-                    upgrades.insert(at, partials);
+                if let Some(partials) = upgrade {
+                    upgrades.insert(k, partials);
                 }
                 consumed.insert(k);
                 for a in mutated {

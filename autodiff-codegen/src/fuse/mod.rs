@@ -171,33 +171,41 @@ fn handover(body: &Block, a: VarId) -> Option<usize> {
     let copied = before
         .iter()
         .any(|s| matches!(s, Stmt::Let(x, Op::Copy(y)) if *x == v && *y == a));
-    // Or `let mut d_1 = 0.0; d_1 += d;` with no other write to `d_1` — the `+=` possibly
-    // in each branch of an `if` (an accumulation in both branches of the primal body),
-    // as long as every path adds `d` exactly once.
-    // Copies of `d`: `let d_1 = d;`, or an accumulator whose only write is `d_1 += d`.
-    let mut copies: Vec<VarId> = before
-        .iter()
-        .filter_map(|s| match s {
-            Stmt::Let(x, Op::Copy(y)) if *y == a => Some(*x),
-            Stmt::AddAcc(x, y)
-                if *y == a
-                    && write_kinds(body, *x) == (1, 0, 0)
-                    && before
-                        .iter()
-                        .any(|d| matches!(d, Stmt::DeclAcc(z, None) if z == x)) =>
-            {
-                Some(*x)
-            }
-            _ => None,
-        })
-        .collect();
-    copies.push(a);
-    let snapshot = before
-        .iter()
-        .any(|s| matches!(s, Stmt::DeclAcc(x, None) if *x == v))
-        && adds_on_every_path(before, v, &copies) == Some(1)
-        && adds_on_every_path(&body.stmts[at..], v, &copies) == Some(0);
+    let snapshot = is_snapshot(body, before, v, a);
     (copied || snapshot).then_some(at)
+}
+
+/// Whether, after `before` (the statements preceding `d = v;`), `v` holds exactly `d`:
+/// `let mut v = 0.0;` and then, on every path, one `v += c` where `c` is `d` or a copy of it
+/// made earlier (`let c = d;`, or `let mut c = 0.0; c += d;` with no other write to `c`),
+/// in that order, and nothing else writes `v`.
+fn is_snapshot(body: &Block, before: &[Stmt], v: VarId, a: VarId) -> bool {
+    let mut copies: Vec<VarId> = vec![a];
+    let mut zeroed: Vec<VarId> = Vec::new();
+    let mut adds = 0;
+    for s in before {
+        match s {
+            Stmt::DeclAcc(x, None) => zeroed.push(*x),
+            Stmt::Let(x, Op::Copy(y)) if copies.contains(y) => copies.push(*x),
+            Stmt::AddAcc(x, y)
+                if *x != v
+                    && *y == a
+                    && zeroed.contains(x)
+                    && write_kinds(body, *x) == (1, 0, 0) =>
+            {
+                copies.push(*x);
+            }
+            other => {
+                // Additions into `v` must come after its declaration, of copies made so far.
+                match adds_on_every_path(std::slice::from_ref(other), v, &copies) {
+                    Some(0) => {}
+                    Some(n) if zeroed.contains(&v) => adds += n,
+                    _ => return false,
+                }
+            }
+        }
+    }
+    adds == 1 && adds_on_every_path(&body.stmts[before.len()..], v, &copies) == Some(0)
 }
 
 /// How many times every path through `stmts` adds one of `a` (a value and its copies) into
