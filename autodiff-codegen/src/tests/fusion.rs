@@ -11,7 +11,7 @@ use crate::ir::{Block, Function, MathFn, Op, Stmt};
 use crate::simplify::{Width, simplify};
 
 /// The simplified gradient code of `src` before and after fusion.
-fn both(src: &str) -> (Function, Function) {
+pub(super) fn both(src: &str) -> (Function, Function) {
     let func = lower_source(src).unwrap_or_else(|e| panic!("{src}\n{e:#?}"));
     let mut unfused = reverse(&func).unwrap_or_else(|e| panic!("{e:?}"));
     simplify(&mut unfused, Width::F64);
@@ -40,7 +40,7 @@ fn element_writes(block: &Block) -> (usize, usize) {
     out
 }
 
-fn top_level_loops(f: &Function) -> usize {
+pub(super) fn top_level_loops(f: &Function) -> usize {
     f.body
         .stmts
         .iter()
@@ -65,7 +65,7 @@ fn math(f: &Function, which: MathFn) -> usize {
     count_ops(&f.body, &|op| matches!(op, Op::Math(m, _) if *m == which))
 }
 
-fn array(xs: &[f64]) -> Value {
+pub(super) fn array(xs: &[f64]) -> Value {
     Value::A(xs.iter().map(|x| Value::F(*x)).collect())
 }
 

@@ -2,36 +2,17 @@
 //! the function's value bit for bit and the unfused gradient up to the order of its sums.
 
 use super::check::{close, flatten, run_with_arrays};
+use super::fusion::{array, both, top_level_loops as loops};
 use super::lowering::lower_source;
 use super::random_program::Rng;
-use crate::diff::reverse;
 use crate::ir::eval::Value;
 use crate::ir::{Function, Stmt};
-use crate::simplify::{Width, simplify};
 
 /// The function, its gradient code unfused, and fused (as `gradient_ir` builds them).
 fn pipeline(src: &str) -> (Function, Function, Function) {
     let func = lower_source(src).unwrap_or_else(|e| panic!("{src}\n{e:#?}"));
-    let mut unfused = reverse(&func).unwrap_or_else(|e| panic!("{e:?}"));
-    simplify(&mut unfused, Width::F64);
-    let mut fused = unfused.clone();
-    if crate::fuse::fuse(&mut fused) {
-        simplify(&mut fused, Width::F64);
-    }
-    crate::simplify::first_writes(&mut fused);
+    let (unfused, fused) = both(src);
     (func, unfused, fused)
-}
-
-fn array(xs: &[f64]) -> Value {
-    Value::A(xs.iter().map(|x| Value::F(*x)).collect())
-}
-
-fn loops(f: &Function) -> usize {
-    f.body
-        .stmts
-        .iter()
-        .filter(|s| matches!(s, Stmt::Loop(_)))
-        .count()
 }
 
 /// Runs the three at random points (integers from `ints`): the fused value is the
