@@ -138,6 +138,7 @@ fn gradient_ir(ir: &Function, sig: &SignatureInfo, every_parameter: bool) -> syn
         Ok(mut f) => {
             simplify(&mut f, sig.float.width);
             if crate::fuse::fuse(&mut f) {
+                crate::simplify::branches::merge(&mut f);
                 simplify(&mut f, sig.float.width);
             }
             crate::simplify::first_writes(&mut f);

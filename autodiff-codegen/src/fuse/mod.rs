@@ -15,7 +15,7 @@
 //! bit for bit with each other.
 
 mod dedupe;
-mod effects;
+pub(crate) mod effects;
 
 use crate::hash::{HashMap, HashSet};
 

@@ -7,6 +7,7 @@
 //! Each pass is idempotent; [`simplify`] runs them until nothing changes.
 
 mod accumulators;
+pub mod branches;
 pub mod dead_code;
 mod first_writes;
 mod fold;

@@ -17,6 +17,7 @@ pub(super) fn both(src: &str) -> (Function, Function) {
     simplify(&mut unfused, Width::F64);
     let mut fused = unfused.clone();
     if crate::fuse::fuse(&mut fused) {
+        crate::simplify::branches::merge(&mut fused);
         simplify(&mut fused, Width::F64);
     }
     crate::simplify::first_writes(&mut fused);
@@ -334,4 +335,44 @@ fn the_access_that_reaches_a_zero_element_first_stores_instead_of_adding() {
         &[6],
     );
     assert_eq!(element_writes(&two.body), (1, 1), "{two:#?}");
+}
+
+#[test]
+fn branches_on_one_condition_in_a_fused_body_become_one() {
+    // The primal `if`, and the values the adjoint exports from it, compute `exp` once per
+    // branch after merging (twice per branch before).
+    let src = "fn f(w: &[f64; 3], xs: &[[f64; 3]; 4]) -> f64 {
+        let mut total = 0.0;
+        for n in 0..4 {
+            let mut z = 0.0;
+            for j in 0..3 { z += w[j] * xs[n][j]; }
+            let sp = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
+            total += sp;
+        }
+        total
+    }";
+    let (unfused, fused) = both(src);
+    assert_eq!(top_level_loops(&fused), 1);
+    assert_eq!(math(&fused, MathFn::Exp), 2, "{fused:#?}");
+    assert!(math(&unfused, MathFn::Exp) > 2);
+    let mut rng = Rng::new(9);
+    let mut nested = |rows: usize, cols: usize| {
+        Value::A(
+            (0..rows)
+                .map(|_| array(&(0..cols).map(|_| rng.float(-1.0, 1.0)).collect::<Vec<_>>()))
+                .collect(),
+        )
+    };
+    let w = match nested(1, 3) {
+        Value::A(mut rows) => rows.remove(0),
+        other => other,
+    };
+    let args = [w, nested(4, 3)];
+    let before =
+        flatten(&run_with_arrays(&unfused, &[], &[], &args).expect("runs")).expect("floats");
+    let after = flatten(&run_with_arrays(&fused, &[], &[], &args).expect("runs")).expect("floats");
+    assert_eq!(before[0].to_bits(), after[0].to_bits());
+    for (x, y) in before.iter().zip(&after) {
+        assert!(close(*x, *y, 1e-12, 1e-14), "{x} vs {y}");
+    }
 }

@@ -87,6 +87,7 @@ fn check_loop_program(seed: u64) -> Result<usize, String> {
     // As the macro does: fusion, then first writes.
     let mut fused = simple.clone();
     if crate::fuse::fuse(&mut fused) {
+        crate::simplify::branches::merge(&mut fused);
         simplify(&mut fused, Width::F64);
     }
     crate::simplify::first_writes(&mut fused);
