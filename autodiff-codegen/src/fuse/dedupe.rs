@@ -14,7 +14,7 @@
 
 use crate::hash::{HashMap, HashSet};
 
-use super::effects::written;
+use crate::ir::effects::written;
 use crate::ir::visit::{rename_uses, uses};
 use crate::ir::{Block, Loop, Op, Stmt, VarId};
 

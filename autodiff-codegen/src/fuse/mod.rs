@@ -15,13 +15,14 @@
 //! bit for bit with each other.
 
 mod dedupe;
-pub(crate) mod effects;
 
 use crate::hash::{HashMap, HashSet};
 
-use crate::ir::visit::rename_uses;
+use crate::ir::effects::{
+    self, declared_in, has_accumulators, reads, reads_value, write_kinds, writes, written,
+};
+use crate::ir::visit::{nested_blocks_mut, rename_uses};
 use crate::ir::{Block, Function, Loop, Op, Range, Stmt, VarId};
-use effects::{declared_in, has_accumulators, reads, reads_value, write_kinds, writes, written};
 
 /// Fuses every primal loop with the adjoint loop that can run inside it; returns whether
 /// anything changed.
@@ -111,19 +112,8 @@ fn fuse_block(block: &mut Block, cx: &Cx) -> bool {
         }
         break;
     }
-    for stmt in &mut block.stmts {
-        match stmt {
-            Stmt::If {
-                then_block,
-                else_block,
-                ..
-            } => {
-                changed |= fuse_block(then_block, cx);
-                changed |= fuse_block(else_block, cx);
-            }
-            Stmt::Loop(l) => changed |= fuse_block(&mut l.body, cx),
-            _ => {}
-        }
+    for nested in block.stmts.iter_mut().flat_map(nested_blocks_mut) {
+        changed |= fuse_block(nested, cx);
     }
     changed
 }

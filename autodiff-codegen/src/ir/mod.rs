@@ -8,6 +8,7 @@
 //! [`eval`] runs any of it on concrete numbers.
 
 pub mod build;
+pub mod effects;
 #[cfg_attr(not(test), allow(dead_code))]
 pub mod eval;
 pub mod fresh;

@@ -77,6 +77,20 @@ pub fn nested_blocks(stmt: &Stmt) -> impl Iterator<Item = &Block> {
     pair.into_iter().flatten()
 }
 
+/// The blocks nested in `stmt`, to rewrite them.
+pub fn nested_blocks_mut(stmt: &mut Stmt) -> impl Iterator<Item = &mut Block> {
+    let pair = match stmt {
+        Stmt::If {
+            then_block,
+            else_block,
+            ..
+        } => [Some(then_block), Some(else_block)],
+        Stmt::Loop(l) => [Some(&mut l.body), None],
+        _ => [None, None],
+    };
+    pair.into_iter().flatten()
+}
+
 /// Every value `stmt` reads, including reads inside its branches or body of values
 /// defined outside them.
 pub fn uses(stmt: &Stmt) -> BTreeSet<VarId> {

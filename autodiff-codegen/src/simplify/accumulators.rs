@@ -4,7 +4,7 @@
 
 use crate::hash::{HashMap, HashSet};
 
-use crate::ir::visit::{nested_blocks, rename_uses, uses};
+use crate::ir::visit::{nested_blocks, nested_blocks_mut, rename_uses, uses};
 use crate::ir::{BinOp, Block, Function, Op, Stmt, Ty, VarId, VarInfo};
 
 /// Replaces accumulators whose contributions all sit in their own block by plain sums
@@ -246,19 +246,8 @@ fn collapse(
 /// Moves each `DeclAcc` down to just before the first statement of its block that mentions
 /// the accumulator.
 pub fn sink_declarations(block: &mut Block) {
-    for stmt in &mut block.stmts {
-        match stmt {
-            Stmt::If {
-                then_block,
-                else_block,
-                ..
-            } => {
-                sink_declarations(then_block);
-                sink_declarations(else_block);
-            }
-            Stmt::Loop(l) => sink_declarations(&mut l.body),
-            _ => {}
-        }
+    for nested in block.stmts.iter_mut().flat_map(nested_blocks_mut) {
+        sink_declarations(nested);
     }
     let decls: Vec<(VarId, Option<VarId>)> = block
         .stmts

@@ -8,9 +8,9 @@
 //! earlier `if`'s statements, then the later one's. Exact: the same operations on the same
 //! values.
 
-use crate::fuse::effects;
 use crate::hash::{HashMap, HashSet};
-use crate::ir::visit::{defs, rename_uses};
+use crate::ir::effects;
+use crate::ir::visit::{defs, nested_blocks_mut, rename_uses};
 use crate::ir::{Block, Function, Stmt, VarId};
 
 /// Merges `if`s on the same condition throughout `func`; returns whether anything changed.
@@ -20,19 +20,8 @@ pub fn merge(func: &mut Function) -> bool {
 
 fn merge_block(block: &mut Block) -> bool {
     let mut changed = false;
-    for s in &mut block.stmts {
-        match s {
-            Stmt::If {
-                then_block,
-                else_block,
-                ..
-            } => {
-                changed |= merge_block(then_block);
-                changed |= merge_block(else_block);
-            }
-            Stmt::Loop(l) => changed |= merge_block(&mut l.body),
-            _ => {}
-        }
+    for nested in block.stmts.iter_mut().flat_map(nested_blocks_mut) {
+        changed |= merge_block(nested);
     }
     let mut p = 0;
     while p < block.stmts.len() {

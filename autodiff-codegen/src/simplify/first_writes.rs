@@ -10,7 +10,7 @@
 //! other rewrites.
 
 use crate::hash::HashMap;
-use crate::ir::visit::{nested_blocks, uses};
+use crate::ir::visit::{nested_blocks, nested_blocks_mut, uses};
 use crate::ir::{BinOp, Block, Function, Loop, Op, Stmt, VarId};
 
 /// Rewrites first additions into stores everywhere in `func`; returns whether anything
@@ -48,19 +48,8 @@ fn rewrite_block(block: &mut Block, ints: &HashMap<VarId, i64>) -> bool {
             changed |= rewrite_loop(l, acc, ints);
         }
     }
-    for s in &mut block.stmts {
-        match s {
-            Stmt::If {
-                then_block,
-                else_block,
-                ..
-            } => {
-                changed |= rewrite_block(then_block, ints);
-                changed |= rewrite_block(else_block, ints);
-            }
-            Stmt::Loop(l) => changed |= rewrite_block(&mut l.body, ints),
-            _ => {}
-        }
+    for nested in block.stmts.iter_mut().flat_map(nested_blocks_mut) {
+        changed |= rewrite_block(nested, ints);
     }
     changed
 }

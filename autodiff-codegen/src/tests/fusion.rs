@@ -70,29 +70,52 @@ pub(super) fn array(xs: &[f64]) -> Value {
     Value::A(xs.iter().map(|x| Value::F(*x)).collect())
 }
 
-/// Runs both forms at random points: the same value bit for bit, gradients within
-/// rounding of each other.
+/// `n` numbers in `[-2, 2)`, as an array argument.
+pub(super) fn random_array(rng: &mut Rng, n: usize) -> Value {
+    array(&(0..n).map(|_| rng.float(-2.0, 2.0)).collect::<Vec<_>>())
+}
+
+/// A `rows × cols` array of arrays.
+fn random_matrix(rng: &mut Rng, rows: usize, cols: usize) -> Value {
+    Value::A((0..rows).map(|_| random_array(rng, cols)).collect())
+}
+
+/// Runs both forms on the same arguments: the same value bit for bit, gradients within
+/// rounding of each other (or NaN in both). Returns the value.
+pub(super) fn assert_same_results(
+    unfused: &Function,
+    fused: &Function,
+    floats: &[f64],
+    ints: &[i64],
+    arrays: &[Value],
+) -> f64 {
+    let run = |f: &Function| {
+        flatten(&run_with_arrays(f, floats, ints, arrays).expect("runs")).expect("floats")
+    };
+    let (before, after) = (run(unfused), run(fused));
+    assert_eq!(
+        before[0].to_bits(),
+        after[0].to_bits(),
+        "value changed\n{fused:#?}"
+    );
+    assert_eq!(before.len(), after.len());
+    for (x, y) in before[1..].iter().zip(&after[1..]) {
+        assert!(
+            close(*x, *y, 1e-12, 1e-14) || (x.is_nan() && y.is_nan()),
+            "{x} vs {y}\n{before:?}\n{after:?}\n{fused:#?}"
+        );
+    }
+    after[0]
+}
+
+/// Runs both forms of `src` at random points (see [`assert_same_results`]).
 fn agree(src: &str, floats: usize, arrays: &[usize]) -> (Function, Function) {
     let (unfused, fused) = both(src);
     let mut rng = Rng::new(7);
     for _ in 0..20 {
         let s: Vec<f64> = (0..floats).map(|_| rng.float(-2.0, 2.0)).collect();
-        let a: Vec<Value> = arrays
-            .iter()
-            .map(|n| array(&(0..*n).map(|_| rng.float(-2.0, 2.0)).collect::<Vec<_>>()))
-            .collect();
-        let before =
-            flatten(&run_with_arrays(&unfused, &s, &[], &a).expect("runs")).expect("floats");
-        let after = flatten(&run_with_arrays(&fused, &s, &[], &a).expect("runs")).expect("floats");
-        assert_eq!(
-            before[0].to_bits(),
-            after[0].to_bits(),
-            "value changed\n{src}"
-        );
-        assert_eq!(before.len(), after.len());
-        for (x, y) in before[1..].iter().zip(&after[1..]) {
-            assert!(close(*x, *y, 1e-12, 1e-14), "{x} vs {y}\n{src}\n{fused:#?}");
-        }
+        let a: Vec<Value> = arrays.iter().map(|n| random_array(&mut rng, *n)).collect();
+        assert_same_results(&unfused, &fused, &s, &[], &a);
     }
     (unfused, fused)
 }
@@ -139,37 +162,22 @@ fn the_network_computes_its_hidden_layer_once() {
         loss / xs.len() as f64
     }";
     let func = lower_source(src).expect("lowers");
-    // Arrays of arrays are flattened by the checker: pass them nested.
     let (unfused, fused) = both(src);
     assert_eq!(top_level_loops(&fused), 1);
     assert_eq!(math(&fused, MathFn::Tanh), 1, "{fused:#?}");
     assert_eq!(math(&unfused, MathFn::Tanh), 2);
     let mut rng = Rng::new(3);
-    let mut nested = |rows: usize, cols: usize| {
-        Value::A(
-            (0..rows)
-                .map(|_| array(&(0..cols).map(|_| rng.float(-1.0, 1.0)).collect::<Vec<_>>()))
-                .collect(),
-        )
-    };
-    let args = [nested(3, 2), nested(1, 3), nested(4, 2), nested(1, 4)];
-    let args: Vec<Value> = args
-        .into_iter()
-        .map(|v| match v {
-            Value::A(mut rows) if rows.len() == 1 => rows.remove(0),
-            other => other,
-        })
-        .collect();
-    let before =
-        flatten(&run_with_arrays(&unfused, &[], &[], &args).expect("runs")).expect("floats");
-    let after = flatten(&run_with_arrays(&fused, &[], &[], &args).expect("runs")).expect("floats");
+    let args = [
+        random_matrix(&mut rng, 3, 2),
+        random_array(&mut rng, 3),
+        random_matrix(&mut rng, 4, 2),
+        random_array(&mut rng, 4),
+    ];
+    let fused_value = assert_same_results(&unfused, &fused, &[], &[], &args);
     let value = run_with_arrays(&func, &[], &[], &args).expect("runs")[0]
         .float()
         .expect("float");
-    assert_eq!(after[0].to_bits(), value.to_bits());
-    for (x, y) in before.iter().zip(&after) {
-        assert!(close(*x, *y, 1e-12, 1e-14), "{x} vs {y}");
-    }
+    assert_eq!(fused_value.to_bits(), value.to_bits());
 }
 
 #[test]
@@ -356,23 +364,6 @@ fn branches_on_one_condition_in_a_fused_body_become_one() {
     assert_eq!(math(&fused, MathFn::Exp), 2, "{fused:#?}");
     assert!(math(&unfused, MathFn::Exp) > 2);
     let mut rng = Rng::new(9);
-    let mut nested = |rows: usize, cols: usize| {
-        Value::A(
-            (0..rows)
-                .map(|_| array(&(0..cols).map(|_| rng.float(-1.0, 1.0)).collect::<Vec<_>>()))
-                .collect(),
-        )
-    };
-    let w = match nested(1, 3) {
-        Value::A(mut rows) => rows.remove(0),
-        other => other,
-    };
-    let args = [w, nested(4, 3)];
-    let before =
-        flatten(&run_with_arrays(&unfused, &[], &[], &args).expect("runs")).expect("floats");
-    let after = flatten(&run_with_arrays(&fused, &[], &[], &args).expect("runs")).expect("floats");
-    assert_eq!(before[0].to_bits(), after[0].to_bits());
-    for (x, y) in before.iter().zip(&after) {
-        assert!(close(*x, *y, 1e-12, 1e-14), "{x} vs {y}");
-    }
+    let args = [random_array(&mut rng, 3), random_matrix(&mut rng, 4, 3)];
+    assert_same_results(&unfused, &fused, &[], &[], &args);
 }

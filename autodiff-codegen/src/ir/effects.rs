@@ -1,5 +1,5 @@
-//! What a statement reads and writes, as loop fusion needs it: values and containers
-//! (accumulators, local arrays, tapes), at any depth.
+//! What a statement reads and writes, for passes that move statements (loop fusion,
+//! branch joining): values and containers (accumulators, local arrays, tapes), at any depth.
 
 use crate::hash::HashSet;
 
