@@ -61,7 +61,36 @@ struct Forward<'f> {
     tangent: HashMap<VarId, VarId>,
 }
 
+/// `Σ ∂/∂a · dot_a` over the `(a, ∂/∂a)` pairs whose argument has a tangent and whose
+/// partial is not known to be zero (`None`).
+fn tangent_sum(
+    b: &mut Builder<'_>,
+    tangent: &HashMap<VarId, VarId>,
+    terms: impl IntoIterator<Item = (VarId, Option<VarId>)>,
+) -> Option<VarId> {
+    let mut sum: Option<VarId> = None;
+    for (a, p) in terms {
+        if let (Some(p), Some(t)) = (p, tangent.get(&a)) {
+            let term = b.mul(p, *t);
+            sum = Some(match sum {
+                Some(s) => b.add(s, term),
+                None => term,
+            });
+        }
+    }
+    sum
+}
+
 impl Forward<'_> {
+    /// Makes `sum` (if any) the tangent of `v`: `let dot_v = sum;`.
+    fn bind_tangent(&mut self, v: VarId, sum: Option<VarId>, out: &mut Vec<Stmt>) {
+        if let Some(s) = sum {
+            let t = derived_var(self.func, v, "dot_");
+            out.push(Stmt::Let(t, Op::Copy(s)));
+            self.tangent.insert(v, t);
+        }
+    }
+
     fn tangent_or_zero(&mut self, v: VarId, out: &mut Vec<Stmt>) -> VarId {
         if let Some(t) = self.tangent.get(&v) {
             return *t;
@@ -113,22 +142,9 @@ impl Forward<'_> {
                 let need: Vec<bool> = args.iter().map(|a| self.tangent.contains_key(a)).collect();
                 let mut b = Builder::new(self.func, &self.known);
                 let parts = rules::partials(op, *v, &need, &mut b);
-                let mut sum: Option<VarId> = None;
-                for (a, p) in args.iter().zip(parts) {
-                    if let (Some(p), Some(t)) = (p, self.tangent.get(a)) {
-                        let term = b.mul(p, *t);
-                        sum = Some(match sum {
-                            Some(s) => b.add(s, term),
-                            None => term,
-                        });
-                    }
-                }
+                let sum = tangent_sum(&mut b, &self.tangent, args.iter().copied().zip(parts));
                 out.extend(b.take());
-                if let Some(s) = sum {
-                    let t = derived_var(self.func, *v, "dot_");
-                    out.push(Stmt::Let(t, Op::Copy(s)));
-                    self.tangent.insert(*v, t);
-                }
+                self.bind_tangent(*v, sum, out);
             }
             Stmt::Call {
                 callee,
@@ -171,22 +187,13 @@ impl Forward<'_> {
                     partials: parts.clone(),
                 });
                 let mut b = Builder::new(self.func, &self.known);
-                let mut sum: Option<VarId> = None;
-                for (a, p) in float_args.iter().zip(parts) {
-                    if let Some(t) = self.tangent.get(a) {
-                        let term = b.mul(p, *t);
-                        sum = Some(match sum {
-                            Some(s) => b.add(s, term),
-                            None => term,
-                        });
-                    }
-                }
+                let terms = float_args
+                    .iter()
+                    .copied()
+                    .zip(parts.iter().copied().map(Some));
+                let sum = tangent_sum(&mut b, &self.tangent, terms);
                 out.extend(b.take());
-                if let Some(s) = sum {
-                    let t = derived_var(self.func, *value, "dot_");
-                    out.push(Stmt::Let(t, Op::Copy(s)));
-                    self.tangent.insert(*value, t);
-                }
+                self.bind_tangent(*value, sum, out);
             }
             Stmt::If {
                 cond,
