@@ -104,7 +104,9 @@
 //! assert_eq!(buffer.to_vec(), g);
 //! ```
 //!
-//! Loops need no tape: the reverse sweep recomputes each iteration's values. Only values
+//! Loops need no tape. A sum over the data (`s += term`, with `s` used linearly afterwards)
+//! is differentiated inside the same loop, in one pass, as a hand-written gradient is;
+//! other loops are reversed by recomputing each iteration's values. Only values
 //! carried from one iteration to the next and overwritten non-linearly (`p = p * t + c[i]`)
 //! are saved, into a fixed-size array when the trip count is a constant and into a `Vec`
 //! otherwise (a `while` loop, a range with run-time bounds); sums like `s += …` save
