@@ -65,10 +65,35 @@ pub trait Params: Clone {
         })
     }
 
-    /// Whether every component is finite.
+    /// Whether every component is finite. Visits every component without a branch (OR-ing
+    /// [`Real::non_finite_bits`]), which for arrays of floats runs in vector registers: the
+    /// driver checks the gradient and the updated parameters this way at every step.
+    ///
+    /// ```
+    /// use autodiff_runtime::Params;
+    ///
+    /// assert!(([1.0_f64, 2.0], 3.0_f64).all_finite());
+    /// assert!(!([1.0_f64, f64::NAN], 3.0_f64).all_finite());
+    /// ```
     #[inline]
     fn all_finite(&self) -> bool {
-        Self::zip_fold(self, self, true, &mut |acc, x, _| acc && x.is_finite())
+        Self::zip_fold(self, self, 0, &mut |acc, x, _| acc | x.non_finite_bits()) == 0
+    }
+
+    /// Overwrites every component with the matching component of `source` (same shape,
+    /// `Vec` lengths included), without allocating: arrays and `Vec`s of floats copy as one
+    /// block.
+    ///
+    /// ```
+    /// use autodiff_runtime::Params;
+    ///
+    /// let mut a = ([0.0_f64; 2], 0.0_f64);
+    /// a.copy_from(&([1.0, 2.0], 3.0));
+    /// assert_eq!(a, ([1.0, 2.0], 3.0));
+    /// ```
+    #[inline]
+    fn copy_from(&mut self, source: &Self) {
+        Self::zip_apply([self], source, &mut |[d], s| *d = s);
     }
 
     /// `Σ xᵢ²`, the squared Euclidean norm. Arrays and `Vec`s sum in four interleaved
@@ -136,6 +161,11 @@ macro_rules! impl_scalar_params {
             {
                 f(init, *a, *b)
             }
+
+            #[inline]
+            fn copy_from(&mut self, source: &$t) {
+                *self = *source;
+            }
         }
     )*};
 }
@@ -177,6 +207,13 @@ impl<P: Params, const L: usize> Params for [P; L] {
     #[inline]
     fn sum_of_squares(&self) -> Self::Scalar {
         sum_of_squares_of(self)
+    }
+
+    #[inline]
+    fn copy_from(&mut self, source: &Self) {
+        for (d, s) in self.iter_mut().zip(source) {
+            d.copy_from(s);
+        }
     }
 }
 
@@ -226,6 +263,18 @@ impl<P: Params> Params for alloc::vec::Vec<P> {
     fn sum_of_squares(&self) -> Self::Scalar {
         sum_of_squares_of(self)
     }
+
+    #[inline]
+    fn copy_from(&mut self, source: &Self) {
+        assert_eq!(
+            self.len(),
+            source.len(),
+            "Params::copy_from: Vec lengths differ"
+        );
+        for (d, s) in self.iter_mut().zip(source) {
+            d.copy_from(s);
+        }
+    }
 }
 
 macro_rules! impl_tuple_params {
@@ -265,6 +314,12 @@ macro_rules! impl_tuple_params {
             #[inline]
             fn sum_of_squares(&self) -> Self::Scalar {
                 self.$fi.sum_of_squares() $(+ self.$idx.sum_of_squares())*
+            }
+
+            #[inline]
+            fn copy_from(&mut self, source: &Self) {
+                self.$fi.copy_from(&source.$fi);
+                $(self.$idx.copy_from(&source.$idx);)*
             }
         }
     };

@@ -49,6 +49,21 @@ pub trait Real:
     fn cos(self) -> Self;
     /// Whether the value is neither infinite nor NaN.
     fn is_finite(self) -> bool;
+    /// Bits that are all zero exactly when the value is finite. For `f32` and `f64` they are
+    /// the bits of `self - self` (`+0` when finite, NaN otherwise), so OR-ing them over many
+    /// values checks finiteness without a branch per value, in vector registers.
+    ///
+    /// ```
+    /// use autodiff_runtime::Real;
+    ///
+    /// assert_eq!(Real::non_finite_bits(2.5_f64), 0);
+    /// assert_ne!(Real::non_finite_bits(f64::INFINITY), 0);
+    /// assert_ne!(Real::non_finite_bits(f32::NAN), 0);
+    /// ```
+    #[inline]
+    fn non_finite_bits(self) -> u64 {
+        u64::from(!self.is_finite())
+    }
     /// The larger of two values (NaN-ignoring, like `f64::max`).
     fn max(self, other: Self) -> Self;
     /// The smaller of two values (NaN-ignoring, like `f64::min`).
@@ -105,6 +120,10 @@ macro_rules! impl_real {
             }
             fn is_finite(self) -> bool {
                 <$t>::is_finite(self)
+            }
+            #[inline]
+            fn non_finite_bits(self) -> u64 {
+                u64::from((self - self).to_bits())
             }
             fn max(self, other: Self) -> Self {
                 <$t>::max(self, other)

@@ -2,6 +2,11 @@
 //! driver with the generated gradient, and the same written out by hand (hand-written
 //! gradient, PyTorch's Adam update in a plain loop). Both start from the same point with
 //! the same hyperparameters and end at the same parameters (checked in [`check_runs`]).
+//!
+//! Every variant returns the final parameters *and* the last loss, as `Minimize` does: a
+//! hand loop whose loss is never used lets the compiler delete the loss computation (the
+//! running sum of the objective, a chain of dependent additions), which no real training
+//! loop — one that logs or stops on its loss — can do.
 
 use autodiff::minimize::Minimize;
 use autodiff::optim::Adam;
@@ -44,72 +49,80 @@ pub fn adam_loop<const N: usize>(
 /// Steps per run.
 pub const STEPS: usize = 1000;
 
-pub fn minimize_2d(x0: [f64; 2]) -> [f64; 2] {
-    let run = Minimize::new(
-        |p: &[f64; 2], g: &mut [f64; 2]| {
-            let (f, (dx, dy)) = rosenbrock2_value_and_grad(p[0], p[1]);
-            *g = [dx, dy];
-            f
-        },
-        x0,
-        Adam::new(0.01).expect("valid Adam settings"),
-    )
-    .max_steps(STEPS)
-    .run()
-    .expect("valid driver settings");
+/// What a run delivers: the final parameters and the last loss (at the parameters before
+/// the last update, as in tfp's trace and `MinimizeResult::loss`).
+pub type Run<const N: usize> = ([f64; N], f64);
+
+/// The parameters and last loss of a driver run that took every step.
+fn finished<const N: usize>(run: autodiff::minimize::MinimizeResult<[f64; N]>) -> Run<N> {
     assert_eq!(run.steps, STEPS);
-    run.params
+    (run.params, run.loss.expect("a finite loss"))
 }
 
-pub fn hand_2d(x0: [f64; 2]) -> [f64; 2] {
+pub fn minimize_2d(x0: [f64; 2]) -> Run<2> {
+    finished(
+        Minimize::new(
+            |p: &[f64; 2], g: &mut [f64; 2]| {
+                let (f, (dx, dy)) = rosenbrock2_value_and_grad(p[0], p[1]);
+                *g = [dx, dy];
+                f
+            },
+            x0,
+            Adam::new(0.01).expect("valid Adam settings"),
+        )
+        .max_steps(STEPS)
+        .run()
+        .expect("valid driver settings"),
+    )
+}
+
+pub fn hand_2d(x0: [f64; 2]) -> Run<2> {
     adam_loop(x0, 0.01, STEPS, |p, g| {
         let (f, (dx, dy)) = rosenbrock2_hand(p[0], p[1]);
         *g = [dx, dy];
         f
     })
-    .0
 }
 
-pub fn minimize_100d(x0: [f64; 100]) -> [f64; 100] {
-    let run = Minimize::with_value_and_grad(
-        rosenbrock_array_value_and_grad::<100>,
-        x0,
-        Adam::new(0.01).expect("valid Adam settings"),
+pub fn minimize_100d(x0: [f64; 100]) -> Run<100> {
+    finished(
+        Minimize::with_value_and_grad(
+            rosenbrock_array_value_and_grad::<100>,
+            x0,
+            Adam::new(0.01).expect("valid Adam settings"),
+        )
+        .max_steps(STEPS)
+        .run()
+        .expect("valid driver settings"),
     )
-    .max_steps(STEPS)
-    .run()
-    .expect("valid driver settings");
-    assert_eq!(run.steps, STEPS);
-    run.params
 }
 
-pub fn hand_100d(x0: [f64; 100]) -> [f64; 100] {
-    adam_loop(x0, 0.01, STEPS, |p, g| rosenbrock_hand_into(p, g)).0
+pub fn hand_100d(x0: [f64; 100]) -> Run<100> {
+    adam_loop(x0, 0.01, STEPS, |p, g| rosenbrock_hand_into(p, g))
 }
 
 /// The driver with the hand-written gradient: separates the driver's cost from the
 /// gradient's.
-pub fn minimize_hand_grad_100d(x0: [f64; 100]) -> [f64; 100] {
-    let run = Minimize::new(
-        |p: &[f64; 100], g: &mut [f64; 100]| rosenbrock_hand_into(p, g),
-        x0,
-        Adam::new(0.01).expect("valid Adam settings"),
+pub fn minimize_hand_grad_100d(x0: [f64; 100]) -> Run<100> {
+    finished(
+        Minimize::new(
+            |p: &[f64; 100], g: &mut [f64; 100]| rosenbrock_hand_into(p, g),
+            x0,
+            Adam::new(0.01).expect("valid Adam settings"),
+        )
+        .max_steps(STEPS)
+        .run()
+        .expect("valid driver settings"),
     )
-    .max_steps(STEPS)
-    .run()
-    .expect("valid driver settings");
-    assert_eq!(run.steps, STEPS);
-    run.params
 }
 
 /// The hand-written loop with the generated gradient: the other half of the split.
-pub fn hand_loop_generated_grad_100d(x0: [f64; 100]) -> [f64; 100] {
+pub fn hand_loop_generated_grad_100d(x0: [f64; 100]) -> Run<100> {
     adam_loop(x0, 0.01, STEPS, |p, g| {
         let (f, grad) = rosenbrock_array_value_and_grad(p);
         *g = grad;
         f
     })
-    .0
 }
 
 /// The 2-D start: the classic (-1.2, 1).
@@ -124,19 +137,22 @@ pub fn x0_100d() -> [f64; 100] {
 /// gradient (the driver's Adam is the hand loop's arithmetic), within 1e-9 with the other
 /// gradient (the generated and hand-written gradients differ in the last bits).
 pub fn check_runs() {
-    let close = |a: &[f64], b: &[f64], what: &str| {
-        for (p, q) in a.iter().zip(b) {
-            assert!((p - q).abs() < 1e-9, "{what}: {p} vs {q}");
-        }
-    };
+    let close = |a: Run<2>, b: Run<2>, what: &str| close_runs(&a.0, a.1, &b.0, b.1, what);
     close(
-        &minimize_2d(X0_2D),
-        &hand_2d(X0_2D),
+        minimize_2d(X0_2D),
+        hand_2d(X0_2D),
         "2-D minimize vs hand loop",
     );
     let x0 = x0_100d();
     let hand = hand_100d(x0);
-    close(&minimize_100d(x0), &hand, "100-D minimize vs hand loop");
+    let minimize = minimize_100d(x0);
+    close_runs(
+        &minimize.0,
+        minimize.1,
+        &hand.0,
+        hand.1,
+        "100-D minimize vs hand loop",
+    );
     assert_eq!(
         minimize_hand_grad_100d(x0),
         hand,
@@ -144,7 +160,18 @@ pub fn check_runs() {
     );
     assert_eq!(
         hand_loop_generated_grad_100d(x0),
-        minimize_100d(x0),
+        minimize,
         "100-D hand loop with the generated gradient vs minimize: not bit for bit"
+    );
+}
+
+/// Parameters within 1e-9 and losses within 1e-9 relative.
+fn close_runs(a: &[f64], loss_a: f64, b: &[f64], loss_b: f64, what: &str) {
+    for (p, q) in a.iter().zip(b) {
+        assert!((p - q).abs() < 1e-9, "{what}: {p} vs {q}");
+    }
+    assert!(
+        (loss_a - loss_b).abs() <= 1e-9 * loss_b.abs().max(1.0),
+        "{what}: loss {loss_a} vs {loss_b}"
     );
 }

@@ -1,7 +1,7 @@
 //! [`BatchMinimize`]: a batch of independent problems run in lock step, each with its own
 //! parameters, optimizer state, criterion state and convergence flag (tfp's batched loss).
 
-use super::criteria::{Criterion, NoCriterion};
+use super::criteria::{Criterion, NoCriterion, Norm};
 use super::members::Members;
 use super::objective::{BatchObjective, PerMember, StochasticPerMember};
 use super::reduce::{All, Reduce};
@@ -483,15 +483,15 @@ where
                         stepped_any = true;
                         metric += stepped.loss.to_f64();
                         losses.as_mut()[k] = stepped.loss;
-                        gradient_norms.as_mut()[k] = Some(stepped.gradient_norm);
+                        gradient_norms.as_mut()[k] = Some(Norm::L2.of(&grads.as_ref()[k]));
                         has_converged.as_mut()[k] = stepped.has_converged;
                     }
                     Err(failure) => {
                         failures.as_mut()[k] = Some(failure.status);
                         has_converged.as_mut()[k] = false;
-                        if let Some((loss, norm)) = failure.evaluated {
+                        if let Some(loss) = failure.evaluated {
                             losses.as_mut()[k] = loss;
-                            gradient_norms.as_mut()[k] = Some(norm);
+                            gradient_norms.as_mut()[k] = Some(Norm::L2.of(&grads.as_ref()[k]));
                         }
                     }
                 }

@@ -1,6 +1,6 @@
 //! [`Minimize`]: the builder-style driver for one problem.
 
-use super::criteria::{Criterion, NoCriterion};
+use super::criteria::{Criterion, NoCriterion, Norm};
 use super::objective::{Deterministic, SeededObjective, Stochastic, ValueAndGrad};
 use super::result::{MinimizeResult, Status};
 use super::seed::StepSeed;
@@ -418,23 +418,27 @@ where
         } = self;
 
         let mut params = x0;
-        let mut grad = params.zeros_like();
+        // Step `t` writes its gradient into `grads[t % 2]`, so after a failed evaluation the
+        // last finite gradient is still there: its norm is computed once, at the end.
+        let mut grads = [params.zeros_like(), params.zeros_like()];
+        let mut last_finite_grad = None;
         let mut last_good = params.clone();
         let mut optimizer_state = optimizer.init(&params);
         let mut criterion_state = criterion.init(&params);
         trace.start(max_steps);
         schedule.start(&mut optimizer);
 
-        let (mut loss, mut gradient_norm) = (None, None);
+        let mut loss = None;
         let (mut steps, mut evaluations) = (0, 0);
         let mut status = Status::StepLimit;
         for step in 0..max_steps {
             let step_seed = StepSeed::for_step(seed, step);
             let learning_rate = optimizer.learning_rate();
             let mut evaluate = |p: &P, g: &mut P| objective.evaluate(p, g, step_seed);
+            let grad = &mut grads[step % 2];
             let slots = Slots {
                 params: &mut params,
-                grad: &mut grad,
+                grad,
                 last_good: &mut last_good,
                 optimizer_state: &mut optimizer_state,
                 criterion_state: &mut criterion_state,
@@ -450,19 +454,19 @@ where
                 Ok(stepped) => stepped,
                 Err(failure) => {
                     status = failure.status;
-                    if let Some((l, n)) = failure.evaluated {
-                        (loss, gradient_norm) = (Some(l), Some(n));
+                    if let Some(l) = failure.evaluated {
+                        (loss, last_finite_grad) = (Some(l), Some(step % 2));
                     }
                     break;
                 }
             };
             steps += 1;
             loss = Some(stepped.loss);
-            gradient_norm = Some(stepped.gradient_norm);
+            last_finite_grad = Some(step % 2);
             let quantities = TraceableQuantities {
                 step,
                 loss: stepped.loss,
-                gradients: &grad,
+                gradients: &grads[step % 2],
                 parameters: &params,
                 has_converged: stepped.has_converged,
                 criterion_state: &criterion_state,
@@ -488,7 +492,7 @@ where
         Ok(MinimizeResult {
             params,
             loss,
-            gradient_norm,
+            gradient_norm: last_finite_grad.map(|k| Norm::L2.of(&grads[k])),
             status,
             steps,
             evaluations,

@@ -1,7 +1,7 @@
 //! One step of one problem — evaluate, check, update, check, consult the criterion —
 //! shared by [`Minimize`](super::Minimize) and [`BatchMinimize`](super::BatchMinimize).
 
-use super::criteria::{Criterion, Norm, StepData, copy_into};
+use super::criteria::{Criterion, StepData};
 use super::result::Status;
 use crate::optimizer::{Optimizer, StepError};
 use crate::params::Params;
@@ -19,18 +19,19 @@ pub(crate) struct Slots<'a, P, OS, CS> {
     pub criterion_state: &'a mut CS,
 }
 
-/// A completed step: the loss and gradient norm at `θ_t` and the criterion's verdict.
+/// A completed step: the loss at `θ_t` and the criterion's verdict. (The gradient at `θ_t`
+/// is in the `grad` slot; callers take its norm only when they report it.)
 pub(crate) struct Stepped<S> {
     pub loss: S,
-    pub gradient_norm: S,
     pub has_converged: bool,
 }
 
 /// A failed step: why, and — if the evaluation at `θ_t` was finite and only the update
-/// failed — that evaluation's loss and gradient norm (the parameters are then `θ_t`).
+/// failed — that evaluation's loss (the parameters are then `θ_t`, and the `grad` slot
+/// holds the finite gradient at `θ_t`).
 pub(crate) struct Failure<S> {
     pub status: Status,
-    pub evaluated: Option<(S, S)>,
+    pub evaluated: Option<S>,
 }
 
 /// Runs step `step` of one problem, tfp-style: loss and gradient at `θ_t`, the optimizer
@@ -39,7 +40,12 @@ pub(crate) struct Failure<S> {
 ///
 /// On a non-finite loss or gradient the parameters are rolled back to `last_good` (the
 /// previous step's `θ`); on a failed optimizer step or a non-finite update, to `θ_t`, whose
-/// finite loss and gradient norm are returned with the reason.
+/// finite loss is returned with the reason.
+///
+/// The guarantees cost three passes over the parameters per step, none with a chain of
+/// dependent floating-point operations: the gradient's finiteness and the parameters'
+/// (branch-free ORs, [`Params::all_finite`]) and the copy to `last_good`
+/// ([`Params::copy_from`]). The gradient norm is not computed here.
 #[inline]
 pub(crate) fn advance<P, E, Opt, C>(
     step: usize,
@@ -65,29 +71,26 @@ where
 
     let loss = objective(params, grad);
     *evaluations += 1;
-    // One pass for the norm; a non-finite gradient has a non-finite norm, so the gradient is
-    // searched for a non-finite component only then (a finite one can still overflow it).
-    let gradient_norm = Norm::L2.of(grad);
     let failure = if !loss.is_finite() {
         Some(Status::NonFiniteLoss)
-    } else if !gradient_norm.is_finite() && !grad.all_finite() {
+    } else if !grad.all_finite() {
         Some(Status::NonFiniteGradient)
     } else {
         None
     };
     if let Some(status) = failure {
-        copy_into(params, last_good);
+        params.copy_from(last_good);
         return Err(Failure {
             status,
             evaluated: None,
         });
     }
-    copy_into(last_good, params);
+    last_good.copy_from(params);
     let undo = |params: &mut P, status| {
-        copy_into(params, last_good);
+        params.copy_from(last_good);
         Err(Failure {
             status,
-            evaluated: Some((loss, gradient_norm)),
+            evaluated: Some(loss),
         })
     };
 
@@ -114,7 +117,6 @@ where
     };
     Ok(Stepped {
         loss,
-        gradient_norm,
         has_converged,
     })
 }

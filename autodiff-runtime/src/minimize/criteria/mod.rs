@@ -165,12 +165,6 @@ impl<P: Params, A: Criterion<P>, B: Criterion<P>> Criterion<P> for AnyOf<A, B> {
     }
 }
 
-/// Copies `src` into `dst` component by component (no allocation).
-#[inline]
-pub(crate) fn copy_into<P: Params>(dst: &mut P, src: &P) {
-    P::zip_apply([dst], src, &mut |[d], s| *d = s);
-}
-
 /// `1 − 1/window_size`, computed in the loss's float type as tfp does.
 pub(crate) fn decay<S: Real>(window_size: f64) -> S {
     S::one() - S::one() / S::from_f64(window_size)

@@ -1,6 +1,6 @@
 //! [`ParameterChange`]: stop when an update barely moves the parameters.
 
-use super::{Criterion, Norm, StepData, check_tolerance, copy_into};
+use super::{Criterion, Norm, StepData, check_tolerance};
 use crate::error::ConfigError;
 use crate::params::Params;
 use crate::real::Real;
@@ -134,14 +134,14 @@ impl<P: Params> Criterion<P> for ParameterChange {
     }
 
     fn bootstrap(&self, state: &mut Self::State, data: &StepData<'_, P>) {
-        copy_into(&mut state.previous_parameters, data.parameters);
+        state.previous_parameters.copy_from(data.parameters);
     }
 
     fn update(&self, state: &mut Self::State, data: &StepData<'_, P>) -> bool {
         state.change = self
             .norm
             .of_difference(data.parameters, &state.previous_parameters);
-        copy_into(&mut state.previous_parameters, data.parameters);
+        state.previous_parameters.copy_from(data.parameters);
         state.change <= P::Scalar::from_f64(self.tolerance)
     }
 

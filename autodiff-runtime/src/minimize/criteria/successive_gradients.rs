@@ -1,6 +1,6 @@
 //! [`SuccessiveGradientsAreUncorrelated`]: stop when successive gradients stop agreeing.
 
-use super::{Criterion, StepData, copy_into, decay};
+use super::{Criterion, StepData, decay};
 use crate::error::ConfigError;
 use crate::params::Params;
 use crate::real::Real;
@@ -209,7 +209,7 @@ impl<P: Params> Criterion<P> for SuccessiveGradientsAreUncorrelated {
     }
 
     fn bootstrap(&self, state: &mut Self::State, data: &StepData<'_, P>) {
-        copy_into(&mut state.previous_gradients, data.gradients);
+        state.previous_gradients.copy_from(data.gradients);
         state.moving_product = P::Scalar::zero();
     }
 
@@ -222,7 +222,7 @@ impl<P: Params> Criterion<P> for SuccessiveGradientsAreUncorrelated {
             product + decay * (state.moving_product - product)
         };
         if self.reference == GradientReference::Previous {
-            copy_into(&mut state.previous_gradients, data.gradients);
+            state.previous_gradients.copy_from(data.gradients);
         }
         state.moving_product < P::Scalar::zero()
     }
