@@ -81,9 +81,12 @@
 //! `#[differentiable]`.
 //!
 //! Gradients have the shape of their parameters: a float for a float, an array of the same
-//! shape for `[T; N]` and `&[T; N]`, a `Vec<T>` for `&[T]` and `&Vec<T>`. For slice
-//! parameters there is also `f_value_and_grad_into(args…, grad_x: &mut [T], …)`, which
-//! writes the gradient into the caller's buffer instead of allocating.
+//! shape for `[T; N]` and `&[T; N]`, a `Vec<T>` for `&[T]` and `&Vec<T>`. For array and
+//! slice parameters there is also `f_value_and_grad_into(args…, grad_x: &mut …, …)`, which
+//! writes those gradients into the caller's buffers (`&mut [T; N]` for an array, `&mut [T]`
+//! of the same length for a slice) instead of returning them, and returns the value (with
+//! the other gradients, if any). For a function of one array that is the
+//! `FnMut(&P, &mut P) -> T` that [`minimize::Minimize::new`] takes.
 //!
 //! ```
 //! use autodiff::differentiable;
@@ -102,6 +105,24 @@
 //! let mut buffer = [0.0; 3];
 //! assert_eq!(rosenbrock_value_and_grad_into(&x, &mut buffer), f);
 //! assert_eq!(buffer.to_vec(), g);
+//! ```
+//!
+//! ```
+//! use autodiff::differentiable;
+//! use autodiff::minimize::Minimize;
+//! use autodiff::optim::Adam;
+//!
+//! #[differentiable]
+//! fn spring(x: &[f64; 2]) -> f64 {
+//!     (x[0] - 1.0).powi(2) + 10.0 * (x[1] - x[0]).powi(2)
+//! }
+//!
+//! // `spring_value_and_grad_into(x: &[f64; 2], grad_x: &mut [f64; 2]) -> f64`
+//! let run = Minimize::new(spring_value_and_grad_into, [0.0, 3.0], Adam::new(0.05).unwrap())
+//!     .max_steps(2000)
+//!     .run()
+//!     .unwrap();
+//! assert!((run.params[0] - 1.0).abs() < 1e-3 && (run.params[1] - 1.0).abs() < 1e-3);
 //! ```
 //!
 //! Loops need no tape. A sum over the data (`s += term`, with `s` used linearly afterwards)

@@ -417,6 +417,52 @@ fn into_form_gives_the_same_numbers() {
 }
 
 #[test]
+fn into_form_writes_array_gradients_into_buffers_too() {
+    let a = [0.5, -1.0];
+    let b = [1.0, 2.0, -0.5];
+    let m = [[0.25, -0.75], [1.5, 0.1]];
+    let (s, v) = (sequence(1, 7, -1.0, 1.0), sequence(2, 3, -1.0, 1.0));
+    for x in [-0.4, 1.3] {
+        // Buffers full of garbage are overwritten, not added to.
+        let (mut ga, mut gb, mut gm) = ([f64::NAN; 2], [1e300; 3], [[-3.0; 2]; 2]);
+        let (mut gs, mut gv) = (vec![f64::NAN; s.len()], vec![7.0; v.len()]);
+        let (value, gx) = shapes_value_and_grad_into(
+            a, &b, &m, &s, &v, x, &mut ga, &mut gb, &mut gm, &mut gs, &mut gv,
+        );
+        assert_same_grad(
+            &(value, (ga, gb, gm, gs, gv, gx)),
+            &shapes_value_and_grad(a, &b, &m, &s, &v, x),
+            "shapes_value_and_grad_into",
+        );
+    }
+
+    // With one array parameter the signature is the driver's `FnMut(&P, &mut P) -> T`.
+    let x = [0.3, -1.2, 0.8, 2.0, -0.5, 0.1, 1.1, -0.9];
+    let mut g = [f64::NAN; 8];
+    let value = laplacian_energy_value_and_grad_into(&x, &mut g);
+    assert_same_grad(
+        &(value, g),
+        &laplacian_energy_value_and_grad(&x),
+        "laplacian_energy_value_and_grad_into",
+    );
+    let adam = || autodiff::optim::Adam::new(0.05).unwrap();
+    let into = autodiff::minimize::Minimize::new(laplacian_energy_value_and_grad_into, x, adam())
+        .max_steps(50)
+        .run()
+        .unwrap();
+    let returned = autodiff::minimize::Minimize::with_value_and_grad(
+        laplacian_energy_value_and_grad,
+        x,
+        adam(),
+    )
+    .max_steps(50)
+    .run()
+    .unwrap();
+    assert_eq!(into, returned);
+    assert!(into.loss.unwrap() < laplacian_energy(&x));
+}
+
+#[test]
 #[should_panic(expected = "`grad_x` must have the length of `x`")]
 fn into_form_rejects_a_short_buffer() {
     let x = [1.0, 2.0, 3.0];
@@ -495,7 +541,8 @@ fn f32_slices_and_arrays() {
             },
         );
         let mut buffer = vec![0.0f32; x.len()];
-        let (v_into, gw_into) = softplus_sum_f32_value_and_grad_into(&x, w, &mut buffer);
+        let mut gw_into = [f32::NAN; 2];
+        let v_into = softplus_sum_f32_value_and_grad_into(&x, w, &mut buffer, &mut gw_into);
         assert_eq!(v_into.to_bits(), v.to_bits());
         assert_eq!(buffer, gx);
         assert_eq!(gw_into, gw);

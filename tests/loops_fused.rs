@@ -1537,7 +1537,8 @@ fn loop_bodies() {
             },
         );
         let mut buffer = vec![f64::NAN; 3];
-        let (v_into, gw_into) = nested_sums_value_and_grad_into(&w, &v, &mut buffer);
+        let mut gw_into = [[f64::NAN; 3]; 4];
+        let v_into = nested_sums_value_and_grad_into(&w, &v, &mut gw_into, &mut buffer);
         assert_same_grad(
             &(v_into, gw_into, buffer),
             &(val, gw, &gv),
@@ -1939,7 +1940,8 @@ fn more_shapes_around_fusion() {
                 },
             );
             let mut buffer = vec![f64::NAN; x.len()];
-            let (v_into, gw) = hidden_layer_sum_value_and_grad_into(&x, &w, &mut buffer);
+            let mut gw = [f64::NAN; 3];
+            let v_into = hidden_layer_sum_value_and_grad_into(&x, &w, &mut buffer, &mut gw);
             assert_same_grad(&(v_into, buffer, gw), &(v, g), &point);
 
             let x32: Vec<f32> = x.iter().map(|v| *v as f32).collect();
@@ -2044,7 +2046,8 @@ fn more_shapes_around_fusion() {
                 },
             );
             let mut buffer = vec![f64::NAN; x.len()];
-            let (v_into, gw) = average_of_sums_value_and_grad_into(&x, &w, &mut buffer);
+            let mut gw = [f64::NAN; 3];
+            let v_into = average_of_sums_value_and_grad_into(&x, &w, &mut buffer, &mut gw);
             assert_same_grad(&(v_into, buffer, gw), &(v, g), &point);
         }
     }
@@ -2363,7 +2366,8 @@ fn generic_and_f32() {
                 },
             );
             let mut buffer = vec![f32::NAN; x.len()];
-            let (v_into, gw) = f32_weighted_value_and_grad_into(&x32, w, &mut buffer);
+            let mut gw = [f32::NAN; 2];
+            let v_into = f32_weighted_value_and_grad_into(&x32, w, &mut buffer, &mut gw);
             assert_same_grad(&(v_into, buffer, gw), &(v, g), &point);
         }
     }

@@ -170,6 +170,7 @@ fn gradients_of_array_functions_do_not_allocate() {
     let c = [1.0, -0.5, 0.25, 2.0, -1.0, 0.125];
     let slice: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.37).sin()).collect();
     let mut buffer = vec![0.0; slice.len()];
+    let (mut gw1, mut gw2) = ([[0.0; 3]; 4], [0.0; 4]);
 
     // The counter sees allocations (a slice's gradient is a new `Vec`).
     assert!(allocations(|| rosenbrock_value_and_grad(black_box(&slice))) >= 1);
@@ -209,6 +210,18 @@ fn gradients_of_array_functions_do_not_allocate() {
             "rosenbrock_value_and_grad_into",
             allocations(|| rosenbrock_value_and_grad_into(black_box(&slice), &mut buffer)),
         ),
+        (
+            "network_value_and_grad_into",
+            allocations(|| {
+                network_value_and_grad_into(
+                    black_box(&w1),
+                    black_box(&w2),
+                    black_box(&input),
+                    &mut gw1,
+                    &mut gw2,
+                )
+            }),
+        ),
     ];
     for (name, count) in counts {
         assert_eq!(count, 0, "{name} allocated {count} times");
@@ -218,4 +231,5 @@ fn gradients_of_array_functions_do_not_allocate() {
     let (_, g) = horner_value_and_grad(c, 2.0);
     assert_eq!(g.0, [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]);
     assert_eq!(buffer, rosenbrock_grad(&slice));
+    assert_eq!((gw1, gw2), network_grad(&w1, &w2, &input));
 }

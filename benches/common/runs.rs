@@ -12,7 +12,7 @@ use autodiff::minimize::Minimize;
 use autodiff::optim::Adam;
 
 use super::rosenbrock2_value_and_grad;
-use super::{rosenbrock_array_value_and_grad, rosenbrock_hand_into, rosenbrock2_hand};
+use super::{rosenbrock_array_value_and_grad_into, rosenbrock_hand_into, rosenbrock2_hand};
 
 /// `steps` steps of PyTorch's Adam (`torch.optim.Adam`, single-tensor path: `lr`, betas
 /// (0.9, 0.999), eps 1e-8) written out as a plain loop over arrays, operation for operation
@@ -86,8 +86,8 @@ pub fn hand_2d(x0: [f64; 2]) -> Run<2> {
 
 pub fn minimize_100d(x0: [f64; 100]) -> Run<100> {
     finished(
-        Minimize::with_value_and_grad(
-            rosenbrock_array_value_and_grad::<100>,
+        Minimize::new(
+            rosenbrock_array_value_and_grad_into::<100>,
             x0,
             Adam::new(0.01).expect("valid Adam settings"),
         )
@@ -118,11 +118,7 @@ pub fn minimize_hand_grad_100d(x0: [f64; 100]) -> Run<100> {
 
 /// The hand-written loop with the generated gradient: the other half of the split.
 pub fn hand_loop_generated_grad_100d(x0: [f64; 100]) -> Run<100> {
-    adam_loop(x0, 0.01, STEPS, |p, g| {
-        let (f, grad) = rosenbrock_array_value_and_grad(p);
-        *g = grad;
-        f
-    })
+    adam_loop(x0, 0.01, STEPS, rosenbrock_array_value_and_grad_into::<100>)
 }
 
 /// The 2-D start: the classic (-1.2, 1).

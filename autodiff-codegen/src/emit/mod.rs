@@ -207,17 +207,8 @@ impl Emitter<'_> {
                     value,
                     partials,
                 } => out.extend(self.call(callee, args, *value, partials)),
-                Stmt::DeclAcc(acc, Some(like)) if self.buffers.contains_key(acc) => {
-                    let id = self.names.of(*acc);
-                    let buffer = self.buffers[acc].clone();
-                    let like_id = self.names.of(*like);
-                    let zero = self.zero();
-                    let message = format!("`{buffer}` must have the length of `{like_id}`");
-                    out.extend(quote! {
-                        let #id: &mut [_] = #buffer;
-                        ::core::assert_eq!(#id.len(), #like_id.len(), #message);
-                        #id.fill(#zero);
-                    });
+                Stmt::DeclAcc(acc, like) if self.buffers.contains_key(acc) => {
+                    out.extend(self.buffer_acc(*acc, *like));
                 }
                 Stmt::DeclAcc(acc, like) => {
                     let id = self.names.of(*acc);
@@ -291,6 +282,39 @@ impl Emitter<'_> {
             i += 1;
         }
         out
+    }
+
+    /// A gradient accumulator that is the caller's buffer: a slice (its length checked
+    /// against the parameter's, then zeroed) or a fixed-size array (zeroed).
+    fn buffer_acc(&mut self, acc: VarId, like: Option<VarId>) -> TokenStream {
+        let id = self.names.of(acc);
+        let buffer = self.buffers[&acc].clone();
+        let dynamic = matches!(
+            self.func().ty(acc),
+            Ty::Array {
+                kind: ArrayKind::Dynamic,
+                ..
+            }
+        );
+        match like {
+            Some(like) if dynamic => {
+                let like_id = self.names.of(like);
+                let zero = self.zero();
+                let message = format!("`{buffer}` must have the length of `{like_id}`");
+                quote! {
+                    let #id: &mut [_] = #buffer;
+                    ::core::assert_eq!(#id.len(), #like_id.len(), #message);
+                    #id.fill(#zero);
+                }
+            }
+            _ => {
+                let zeros = self.zeros(acc, like);
+                quote! {
+                    let #id = #buffer;
+                    *#id = #zeros;
+                }
+            }
+        }
     }
 
     /// `place += v;`, or `place -= w;` when `v` is `-w` (spelled `place = place + v;` for a
