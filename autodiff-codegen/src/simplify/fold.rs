@@ -320,6 +320,14 @@ impl Folder {
                 if let Some(Op::Neg(nb)) = def(b) {
                     return Some(Op::Bin(BinOp::Add, a, nb));
                 }
+                // -(c x y) - b = ((-c) x) y - b, exactly: a negation that cannot become a
+                // subtraction goes into the product's literal factor instead of costing an
+                // instruction.
+                if let Some(Op::Neg(na)) = def(a) {
+                    if let Some(m) = self.negated_product(na, 3) {
+                        return Some(Op::Bin(BinOp::Sub, m, b));
+                    }
+                }
                 None
             }
             BinOp::Mul => {
@@ -379,6 +387,21 @@ impl Folder {
             }
             BinOp::Rem => None,
         }
+    }
+
+    /// `-v` without a negation, when `v` is a product whose leftmost factor (at most `depth`
+    /// products down) is a literal: the same product with that literal negated, which is
+    /// exactly `-v` (negation commutes with rounding).
+    fn negated_product(&mut self, v: VarId, depth: usize) -> Option<VarId> {
+        let Some(Op::Bin(BinOp::Mul, p, q)) = self.defs.get(&v).cloned() else {
+            return None;
+        };
+        let p = match self.lit(p) {
+            Some(c) => self.new_lit(-c),
+            None if depth > 1 => self.negated_product(p, depth - 1)?,
+            None => return None,
+        };
+        Some(self.new_op(Op::Bin(BinOp::Mul, p, q)))
     }
 
     /// A value holding the literal `x`: one in scope, or a new one defined just before the

@@ -42,7 +42,7 @@ fn rosenbrock_gradient_reads_like_hand_written_code() {
     let t3 = 1.0 - x;
     let t8 = y - x * x;
     let d_t8 = 200.0 * t8;
-    let d_x = -(2.0 * x * d_t8) - 2.0 * t3;
+    let d_x = -2.0 * x * d_t8 - 2.0 * t3;
     (t3.powi(2) + 100.0 * t8.powi(2), (d_x, d_t8))
 }
 "#;

@@ -88,6 +88,17 @@ fn common_subexpressions_are_computed_once() {
 }
 
 #[test]
+fn a_negated_product_left_of_a_subtraction_negates_its_literal_instead() {
+    // d/dx of Rosenbrock: -(2 x d_b) - 2 a, which is (-2 x) d_b - 2 a exactly.
+    let rev = simplified_gradient(
+        "fn f(x: f64, y: f64) -> f64 { (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2) }",
+    );
+    let all = ops(&rev);
+    assert!(!all.iter().any(|op| matches!(op, Op::Neg(_))), "{rev:#?}");
+    assert!(all.contains(&Op::Float(-2.0)), "{rev:#?}");
+}
+
+#[test]
 fn literal_arithmetic_folds_in_the_functions_width() {
     let src = "fn f(x: f32) -> f32 { x * (0.1 + 0.2) }";
     let func = lower_source(src).unwrap_or_else(|e| panic!("{e:?}"));
