@@ -1,7 +1,8 @@
 //! [`Adam`]: adaptive moment estimation, with AMSGrad and (optionally decoupled) weight decay.
 
 use crate::error::{ConfigError, non_negative, unit_half_open};
-use crate::optim::ops::{lerp, maximum, powf, sqrt};
+use crate::optim::bias::BiasCorrections;
+use crate::optim::ops::{lerp, maximum, sqrt};
 use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
@@ -113,6 +114,8 @@ pub struct AdamState<P> {
     exp_avg: P,
     exp_avg_sq: P,
     max_exp_avg_sq: Option<P>,
+    /// The next step's bias corrections, computed at the end of this one.
+    ahead: Option<BiasCorrections>,
 }
 
 impl<P> AdamState<P> {
@@ -186,19 +189,32 @@ impl AdamRule {
             exp_avg: params.zeros_like(),
             exp_avg_sq: params.zeros_like(),
             max_exp_avg_sq: self.amsgrad.then(|| params.zeros_like()),
+            ahead: None,
         }
     }
 
-    /// One step of `_single_tensor_adam`, operation by operation.
+    /// One step of `_single_tensor_adam`, operation by operation; then the next step's bias
+    /// corrections (see [`BiasCorrections`] for why then).
     #[inline]
     pub(crate) fn step<P: Params>(&self, state: &mut AdamState<P>, params: &mut P, grad: &P) {
         state.step += 1;
-        let t = state.step as f64;
+        let bias = BiasCorrections::reuse_or_new(state.ahead, self.betas, state.step);
+        self.update(state, params, grad, bias);
+        state.ahead = Some(BiasCorrections::new(self.betas, state.step + 1));
+    }
+
+    /// The update of step `state.step` with its bias corrections `bias`.
+    #[inline]
+    fn update<P: Params>(
+        &self,
+        state: &mut AdamState<P>,
+        params: &mut P,
+        grad: &P,
+        bias: BiasCorrections,
+    ) {
         let (beta1, beta2) = self.betas;
-        let bias_correction1 = 1.0 - powf(beta1, t);
-        let bias_correction2 = 1.0 - powf(beta2, t);
-        let step_size = self.lr / bias_correction1;
-        let bc2_sqrt = P::Scalar::from_f64(sqrt(bias_correction2));
+        let step_size = self.lr / bias.first;
+        let bc2_sqrt = P::Scalar::from_f64(sqrt(bias.second));
         let neg_step = P::Scalar::from_f64(-step_size);
         let eps = P::Scalar::from_f64(self.eps);
         let w1 = P::Scalar::from_f64(1.0 - beta1);

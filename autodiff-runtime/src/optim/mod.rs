@@ -43,6 +43,7 @@
 
 #[macro_use]
 mod macros;
+mod bias;
 mod ops;
 
 mod adadelta;
