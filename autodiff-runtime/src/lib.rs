@@ -13,7 +13,7 @@ pub use params::Params;
 pub use real::Real;
 mod optimizer;
 
-pub use optimizer::{Hyperparameters, Objective, Optimizer, StepError, StepReport};
+pub use optimizer::{CheckedStep, Hyperparameters, Objective, Optimizer, StepError, StepReport};
 
 mod error;
 pub mod gradcheck;

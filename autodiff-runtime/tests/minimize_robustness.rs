@@ -8,7 +8,7 @@ use std::cell::Cell;
 use autodiff_runtime::minimize::{
     BatchMinimize, BatchStatus, Criterion, Minimize, Status, StepData, TraceLength,
 };
-use autodiff_runtime::optim::{Lbfgs, LineSearch, Sgd};
+use autodiff_runtime::optim::{AdamConfig, Lbfgs, LineSearch, Sgd};
 use autodiff_runtime::{Hyperparameters, Objective, Optimizer, Params, StepError, StepReport};
 
 fn square(x: &f64, g: &mut f64) -> f64 {
@@ -125,6 +125,56 @@ fn an_update_that_overflows_is_undone() {
     assert_eq!(result.params, 1.0); // the point the update started from…
     assert_eq!(result.loss, Some(0.5e300)); // …and its (finite) loss
     assert!(!seen_non_finite.get());
+}
+
+/// Adam copies and checks the parameters inside its update pass (`step_checked`): every
+/// configuration (the branch-free common one, weight decay, AMSGrad) undoes an overflowing
+/// update like the default does, and a run that does not overflow is bit for bit a plain
+/// loop over `Adam::step`.
+#[test]
+fn adams_checked_update_undoes_an_overflow_in_every_configuration() {
+    let configs = [
+        AdamConfig::default(),
+        AdamConfig::default().weight_decay(0.1),
+        AdamConfig::default()
+            .weight_decay(0.1)
+            .decoupled_weight_decay(true),
+        AdamConfig::default().amsgrad(true),
+        AdamConfig::default().maximize(true),
+    ];
+    let bowl = |x: &[f64; 3], g: &mut [f64; 3]| {
+        *g = [2.0 * x[0], 4.0 * x[1], -x[2]];
+        x[0] * x[0] + 2.0 * x[1] * x[1] - 0.5 * x[2] * x[2]
+    };
+    let x0 = [1.0, -2.0, 0.5];
+    for config in configs {
+        // lr = f64::MAX: the first step size `lr / (1 − β₁)` is already +∞.
+        let result = Minimize::new(bowl, x0, config.lr(f64::MAX).build().unwrap())
+            .run()
+            .unwrap();
+        assert_eq!(
+            (result.status, result.steps, result.params),
+            (Status::NonFiniteParameters, 0, x0),
+            "{config:?}"
+        );
+        assert_eq!(result.loss, Some(1.0 + 8.0 - 0.125), "{config:?}");
+
+        let adam = config.lr(0.01).build().unwrap();
+        let run = Minimize::new(bowl, x0, adam).max_steps(40).run().unwrap();
+        let (mut x, mut g) = (x0, [0.0; 3]);
+        let mut state = adam.init(&x);
+        let mut objective = bowl;
+        for _ in 0..40 {
+            let loss = objective(&x, &mut g);
+            adam.step(&mut state, &mut x, loss, &g, &mut objective)
+                .unwrap();
+        }
+        assert_eq!(
+            (run.status, run.params),
+            (Status::StepLimit, x),
+            "{config:?}"
+        );
+    }
 }
 
 #[test]

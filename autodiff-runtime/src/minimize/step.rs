@@ -42,10 +42,10 @@ pub(crate) struct Failure<S> {
 /// previous step's `θ`); on a failed optimizer step or a non-finite update, to `θ_t`, whose
 /// finite loss is returned with the reason.
 ///
-/// The guarantees cost three passes over the parameters per step, none with a chain of
-/// dependent floating-point operations: the gradient's finiteness and the parameters'
-/// (branch-free ORs, [`Params::all_finite`]) and the copy to `last_good`
-/// ([`Params::copy_from`]). The gradient norm is not computed here.
+/// The guarantees cost a branch-free pass over the gradient ([`Params::all_finite`]) and
+/// the optimizer's [`step_checked`](Optimizer::step_checked), which saves `θ_t` in
+/// `last_good` and checks `θ_{t+1}`: in its update pass for Adam, in two more passes for
+/// the others. The gradient norm is not computed here.
 #[inline]
 pub(crate) fn advance<P, E, Opt, C>(
     step: usize,
@@ -85,7 +85,8 @@ where
             evaluated: None,
         });
     }
-    last_good.copy_from(params);
+    let outcome = optimizer.step_checked(optimizer_state, params, last_good, loss, grad, objective);
+    // Back to `θ_t`, which `step_checked` copied into `last_good`: only the update failed.
     let undo = |params: &mut P, status| {
         params.copy_from(last_good);
         Err(Failure {
@@ -93,14 +94,11 @@ where
             evaluated: Some(loss),
         })
     };
-
-    match optimizer.step(optimizer_state, params, loss, grad, objective) {
-        Ok(report) => *evaluations += report.evaluations,
+    match outcome {
+        Ok(checked) if checked.finite => *evaluations += checked.report.evaluations,
+        Ok(_) => return undo(params, Status::NonFiniteParameters),
         Err(StepError::LineSearchFailed) => return undo(params, Status::LineSearchFailed),
         Err(StepError::NonFinite) => return undo(params, Status::NonFiniteLoss),
-    }
-    if !params.all_finite() {
-        return undo(params, Status::NonFiniteParameters);
     }
 
     let data = StepData {

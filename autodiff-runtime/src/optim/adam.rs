@@ -3,7 +3,7 @@
 use crate::error::{ConfigError, non_negative, unit_half_open};
 use crate::optim::bias::BiasCorrections;
 use crate::optim::ops::{lerp, maximum, sqrt};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adam, `torch.optim.Adam` (single-tensor path).
@@ -197,21 +197,48 @@ impl AdamRule {
     /// corrections (see [`BiasCorrections`] for why then).
     #[inline]
     pub(crate) fn step<P: Params>(&self, state: &mut AdamState<P>, params: &mut P, grad: &P) {
-        state.step += 1;
-        let bias = BiasCorrections::reuse_or_new(state.ahead, self.betas, state.step);
-        self.update(state, params, grad, bias);
-        state.ahead = Some(BiasCorrections::new(self.betas, state.step + 1));
+        self.advance(state, params, None, grad);
     }
 
-    /// The update of step `state.step` with its bias corrections `bias`.
+    /// [`step`](Self::step), copying the parameters into `previous` and checking the
+    /// updated ones in the same pass; whether they are all finite.
+    #[inline]
+    pub(crate) fn step_checked<P: Params>(
+        &self,
+        state: &mut AdamState<P>,
+        params: &mut P,
+        previous: &mut P,
+        grad: &P,
+    ) -> bool {
+        self.advance(state, params, Some(previous), grad) == 0
+    }
+
+    #[inline]
+    fn advance<P: Params>(
+        &self,
+        state: &mut AdamState<P>,
+        params: &mut P,
+        previous: Option<&mut P>,
+        grad: &P,
+    ) -> u64 {
+        state.step += 1;
+        let bias = BiasCorrections::reuse_or_new(state.ahead, self.betas, state.step);
+        let non_finite = self.update(state, params, previous, grad, bias);
+        state.ahead = Some(BiasCorrections::new(self.betas, state.step + 1));
+        non_finite
+    }
+
+    /// The update of step `state.step` with its bias corrections `bias` (checked, as
+    /// [`zip_update!`] does, when `previous` is given).
     #[inline]
     fn update<P: Params>(
         &self,
         state: &mut AdamState<P>,
         params: &mut P,
+        previous: Option<&mut P>,
         grad: &P,
         bias: BiasCorrections,
-    ) {
+    ) -> u64 {
         let (beta1, beta2) = self.betas;
         let step_size = self.lr / bias.first;
         let bc2_sqrt = P::Scalar::from_f64(sqrt(bias.second));
@@ -250,29 +277,42 @@ impl AdamRule {
         } = state;
         // The common configuration, without per-element branches (the same operations).
         if !maximize && decay.is_none() && l2.is_none() && max_exp_avg_sq.is_none() {
-            P::zip_apply([params, exp_avg, exp_avg_sq], grad, &mut |[p, m, v], g| {
-                *m = lerp(*m, g, w1);
-                *v = *v * b2 + c2 * g * g;
-                let denom = v.sqrt() / bc2_sqrt + eps;
-                *p += neg_step * *m / denom;
-            });
-            return;
+            return zip_update!(
+                P,
+                previous,
+                [p = params, m = exp_avg, v = exp_avg_sq],
+                grad,
+                |g| {
+                    *m = lerp(*m, g, w1);
+                    *v = *v * b2 + c2 * g * g;
+                    let denom = v.sqrt() / bc2_sqrt + eps;
+                    *p += neg_step * *m / denom;
+                }
+            );
         }
         match max_exp_avg_sq {
-            None => P::zip_apply([params, exp_avg, exp_avg_sq], grad, &mut |[p, m, v], g| {
-                moments(p, m, v, g);
-                let denom = v.sqrt() / bc2_sqrt + eps;
-                *p += neg_step * *m / denom;
-            }),
-            Some(vmax) => P::zip_apply(
-                [params, exp_avg, exp_avg_sq, vmax],
+            None => zip_update!(
+                P,
+                previous,
+                [p = params, m = exp_avg, v = exp_avg_sq],
                 grad,
-                &mut |[p, m, v, vmax], g| {
+                |g| {
+                    moments(p, m, v, g);
+                    let denom = v.sqrt() / bc2_sqrt + eps;
+                    *p += neg_step * *m / denom;
+                }
+            ),
+            Some(vmax) => zip_update!(
+                P,
+                previous,
+                [p = params, m = exp_avg, v = exp_avg_sq, vmax = vmax],
+                grad,
+                |g| {
                     moments(p, m, v, g);
                     *vmax = maximum(*vmax, *v);
                     let denom = vmax.sqrt() / bc2_sqrt + eps;
                     *p += neg_step * *m / denom;
-                },
+                }
             ),
         }
     }
@@ -298,5 +338,24 @@ impl<P: Params> Optimizer<P> for Adam {
     ) -> Result<StepReport, StepError> {
         self.config.rule().step(state, params, grad);
         Ok(StepReport::default())
+    }
+    #[inline]
+    fn step_checked<O: Objective<P>>(
+        &self,
+        state: &mut AdamState<P>,
+        params: &mut P,
+        previous: &mut P,
+        _loss: P::Scalar,
+        grad: &P,
+        _objective: &mut O,
+    ) -> Result<CheckedStep, StepError> {
+        let finite = self
+            .config
+            .rule()
+            .step_checked(state, params, previous, grad);
+        Ok(CheckedStep {
+            report: StepReport::default(),
+            finite,
+        })
     }
 }

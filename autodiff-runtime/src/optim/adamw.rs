@@ -2,7 +2,7 @@
 
 use crate::error::ConfigError;
 use crate::optim::adam::{AdamRule, AdamState, validate_adam_like};
-use crate::{Objective, Optimizer, Params, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, StepError, StepReport};
 
 optimizer_config! {
     /// AdamW, `torch.optim.AdamW` (single-tensor path): first `θ = θ (1 − lr·weight_decay)`,
@@ -91,5 +91,24 @@ impl<P: Params> Optimizer<P> for AdamW {
     ) -> Result<StepReport, StepError> {
         self.config.rule().step(state, params, grad);
         Ok(StepReport::default())
+    }
+    #[inline]
+    fn step_checked<O: Objective<P>>(
+        &self,
+        state: &mut AdamState<P>,
+        params: &mut P,
+        previous: &mut P,
+        _loss: P::Scalar,
+        grad: &P,
+        _objective: &mut O,
+    ) -> Result<CheckedStep, StepError> {
+        let finite = self
+            .config
+            .rule()
+            .step_checked(state, params, previous, grad);
+        Ok(CheckedStep {
+            report: StepReport::default(),
+            finite,
+        })
     }
 }

@@ -155,3 +155,29 @@ macro_rules! hyperparameters {
         }
     };
 }
+
+/// `P::zip_apply` of an elementwise update, optionally checked: `zip_update!(P, previous,
+/// [p = params, m = exp_avg, …], grad, |g| { … })` runs the body on every component (`p`,
+/// `m`, … are `&mut` components, `g` the gradient's), and with `previous = Some(buffer)`
+/// also copies each parameter into the buffer before its update and ORs the non-finite
+/// bits ([`Real::non_finite_bits`](crate::Real::non_finite_bits)) of the updated
+/// parameter into the value it returns (zero when all are finite): a store and two
+/// bitwise operations more in a pass the update makes anyway.
+macro_rules! zip_update {
+    ($P:ty, $previous:expr, [$p:ident = $pe:expr $(, $t:ident = $te:expr)* $(,)?], $grad:expr, |$g:ident| $body:block) => {{
+        let mut non_finite = 0u64;
+        match $previous {
+            None => <$P>::zip_apply([$pe $(, $te)*], $grad, &mut |[$p $(, $t)*], $g| $body),
+            Some(previous) => <$P>::zip_apply(
+                [$pe $(, $te)*, previous],
+                $grad,
+                &mut |[$p $(, $t)*, before], $g| {
+                    *before = *$p;
+                    $body
+                    non_finite |= $crate::Real::non_finite_bits(*$p);
+                },
+            ),
+        }
+        non_finite
+    }};
+}
