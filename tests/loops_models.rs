@@ -149,6 +149,28 @@ fn rosenbrock_10() {
     assert_eq!(rosenbrock_value_and_grad(&ones), (0.0, vec![0.0; 10]));
 }
 
+/// The `_into` form writes each element of the caller's buffer once, without zeroing it
+/// first (the loop writes all but the last, carried in a register, and the last is written
+/// after it): garbage in the buffer never leaks into the gradient, whatever the length,
+/// down to one element (no iteration: the gradient is zero).
+#[test]
+fn rosenbrock_into_overwrites_every_element_of_a_garbage_buffer() {
+    for n in 1..=5 {
+        let x = sequence(30 + n as u64, n, -2.0, 2.0);
+        for garbage in [f64::NAN, f64::INFINITY, -7.0] {
+            let mut g = vec![garbage; n];
+            let value = rosenbrock_value_and_grad_into(&x, &mut g);
+            assert_same_grad(
+                &(value, &g),
+                &rosenbrock_value_and_grad(&x),
+                &format!("rosenbrock_value_and_grad_into, n = {n}, buffer of {garbage}"),
+            );
+            assert_close_grad(&g, &rosenbrock_hand(&x), TOL_F64, &format!("n = {n}"));
+        }
+    }
+    assert_eq!(rosenbrock_value_and_grad_into(&[0.5], &mut [f64::NAN]), 0.0);
+}
+
 #[test]
 fn rosenbrock_1000() {
     for seed in 10..13 {

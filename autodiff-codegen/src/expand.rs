@@ -127,6 +127,19 @@ pub fn expand(args: TokenStream, item: TokenStream, listing: Listing) -> TokenSt
     }
 }
 
+/// Everything between differentiation and emission, in order: simplification; loop
+/// fusion, and the branch joining and simplification it enables; first writes; carried
+/// neighbours.
+pub(crate) fn optimize(f: &mut Function, width: crate::simplify::Width) {
+    simplify(f, width);
+    if crate::fuse::fuse(f) {
+        crate::simplify::branches::merge(f);
+        simplify(f, width);
+    }
+    crate::simplify::first_writes(f);
+    crate::simplify::carry(f);
+}
+
 /// Reverse mode, simplified; unsupported constructs become spanned errors.
 fn gradient_ir(ir: &Function, sig: &SignatureInfo, every_parameter: bool) -> syn::Result<Function> {
     let result = if every_parameter {
@@ -136,12 +149,7 @@ fn gradient_ir(ir: &Function, sig: &SignatureInfo, every_parameter: bool) -> syn
     };
     match result {
         Ok(mut f) => {
-            simplify(&mut f, sig.float.width);
-            if crate::fuse::fuse(&mut f) {
-                crate::simplify::branches::merge(&mut f);
-                simplify(&mut f, sig.float.width);
-            }
-            crate::simplify::first_writes(&mut f);
+            optimize(&mut f, sig.float.width);
             Ok(f)
         }
         Err(errors) => {

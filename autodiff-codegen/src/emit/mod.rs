@@ -285,7 +285,8 @@ impl Emitter<'_> {
     }
 
     /// A gradient accumulator that is the caller's buffer: a slice (its length checked
-    /// against the parameter's, then zeroed) or a fixed-size array (zeroed).
+    /// against the parameter's, then zeroed) or a fixed-size array (zeroed); not zeroed when
+    /// the code overwrites every element anyway.
     fn buffer_acc(&mut self, acc: VarId, like: Option<VarId>) -> TokenStream {
         let id = self.names.of(acc);
         let buffer = self.buffers[&acc].clone();
@@ -296,17 +297,21 @@ impl Emitter<'_> {
                 ..
             }
         );
+        // Not zeroed when the code stores every element before reading any.
+        let zeroed = !self.func().overwritten.contains(&acc);
         match like {
             Some(like) if dynamic => {
                 let like_id = self.names.of(like);
                 let zero = self.zero();
                 let message = format!("`{buffer}` must have the length of `{like_id}`");
+                let fill = zeroed.then(|| quote!(#id.fill(#zero);));
                 quote! {
                     let #id: &mut [_] = #buffer;
                     ::core::assert_eq!(#id.len(), #like_id.len(), #message);
-                    #id.fill(#zero);
+                    #fill
                 }
             }
+            _ if !zeroed => quote!(let #id = #buffer;),
             _ => {
                 let zeros = self.zeros(acc, like);
                 quote! {

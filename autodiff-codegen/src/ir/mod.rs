@@ -129,6 +129,10 @@ pub struct Function {
     /// The parameters' identifiers as the user wrote them (their spans resolve the names
     /// in generated code, also when the function comes from a `macro_rules!`).
     pub param_idents: Vec<syn::Ident>,
+    /// Array accumulators whose every element the code stores before anything reads or
+    /// adds to it (see `simplify::carry`): a caller's buffer for one of them is not zeroed
+    /// first.
+    pub overwritten: crate::hash::HashSet<VarId>,
 }
 
 /// A sequence of statements yielding values.

@@ -16,9 +16,15 @@ use crate::ir::{BinOp, Block, Function, Loop, Op, Stmt, VarId};
 /// Rewrites first additions into stores everywhere in `func`; returns whether anything
 /// changed.
 pub fn first_writes(func: &mut Function) -> bool {
-    let mut ints = HashMap::default();
-    collect_ints(&func.body, &mut ints);
+    let ints = int_literals(&func.body);
     rewrite_block(&mut func.body, &ints)
+}
+
+/// The value of every integer literal in `block`.
+pub(super) fn int_literals(block: &Block) -> HashMap<VarId, i64> {
+    let mut ints = HashMap::default();
+    collect_ints(block, &mut ints);
+    ints
 }
 
 fn collect_ints(block: &Block, out: &mut HashMap<VarId, i64>) {
@@ -63,18 +69,7 @@ fn rewrite_loop(l: &mut Loop, acc: VarId, ints: &HashMap<VarId, i64>) -> bool {
     if range.step.is_some() || l.exits || !l.saves.is_empty() {
         return false;
     }
-    let ind = range.ind;
-    let offsets: HashMap<VarId, i64> = l
-        .body
-        .stmts
-        .iter()
-        .filter_map(|s| match s {
-            Stmt::Let(v, Op::Bin(BinOp::Add, a, b)) if *a == ind => ints.get(b).map(|c| (*v, *c)),
-            Stmt::Let(v, Op::Bin(BinOp::Add, a, b)) if *b == ind => ints.get(a).map(|c| (*v, *c)),
-            _ => None,
-        })
-        .chain([(ind, 0)])
-        .collect();
+    let offsets = index_offsets(l, ints);
     let mut adds: Vec<(usize, i64)> = Vec::new();
     for (k, s) in l.body.stmts.iter().enumerate() {
         match s {
@@ -109,4 +104,23 @@ fn rewrite_loop(l: &mut Loop, acc: VarId, ints: &HashMap<VarId, i64>) -> bool {
         return true;
     }
     false
+}
+
+/// The integer values of counted loop `l`'s body that are its index plus a literal `c`
+/// (the index itself included, with `c = 0`), mapped to `c`.
+pub(super) fn index_offsets(l: &Loop, ints: &HashMap<VarId, i64>) -> HashMap<VarId, i64> {
+    let Some(range) = &l.range else {
+        return HashMap::default();
+    };
+    let ind = range.ind;
+    l.body
+        .stmts
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Let(v, Op::Bin(BinOp::Add, a, b)) if *a == ind => ints.get(b).map(|c| (*v, *c)),
+            Stmt::Let(v, Op::Bin(BinOp::Add, a, b)) if *b == ind => ints.get(a).map(|c| (*v, *c)),
+            _ => None,
+        })
+        .chain([(ind, 0)])
+        .collect()
 }

@@ -8,10 +8,12 @@
 
 mod accumulators;
 pub mod branches;
+mod carry;
 pub mod dead_code;
 mod first_writes;
 mod fold;
 
+pub use carry::carry;
 pub use first_writes::first_writes;
 pub use fold::{OpKey, op_key};
 

@@ -16,11 +16,7 @@ pub(super) fn both(src: &str) -> (Function, Function) {
     let mut unfused = reverse(&func).unwrap_or_else(|e| panic!("{e:?}"));
     simplify(&mut unfused, Width::F64);
     let mut fused = unfused.clone();
-    if crate::fuse::fuse(&mut fused) {
-        crate::simplify::branches::merge(&mut fused);
-        simplify(&mut fused, Width::F64);
-    }
-    crate::simplify::first_writes(&mut fused);
+    crate::expand::optimize(&mut fused, Width::F64);
     (unfused, fused)
 }
 
@@ -303,6 +299,72 @@ fn a_call_in_a_fused_loop_is_made_once_with_its_partials() {
 }
 
 #[test]
+fn a_neighbouring_element_is_carried_to_the_next_iteration_and_written_once() {
+    // Rosenbrock: `d_x[i + 1] = d_b; d_x[i] += d_t;` becomes `d_x[i] = carry + d_t;
+    // carry = d_b;`, and `d_x[n - 1] = carry` after the loop, if it ran.
+    for (src, ns) in [
+        (
+            "fn f(x: &[f64], n: usize) -> f64 {
+                let mut s = 0.0;
+                for i in 0..n { let b = x[i + 1] - x[i] * x[i]; s += (1.0 - x[i]).powi(2) + 100.0 * b * b; }
+                s
+            }",
+            vec![0, 1, 4],
+        ),
+        // Offsets 2 and 3, stored after the addition.
+        (
+            "fn f(x: &[f64], n: usize) -> f64 {
+                let mut s = 0.0;
+                for i in 0..n { s += x[i + 2].exp() + (x[i + 3] - 1.0).sin(); }
+                s
+            }",
+            vec![0, 2],
+        ),
+    ] {
+        let (unfused, fused) = both(src);
+        let mut rng = Rng::new(11);
+        for n in ns {
+            for _ in 0..5 {
+                let x = random_array(&mut rng, n + 4);
+                assert_same_results(&unfused, &fused, &[], &[n as i64], &[x]);
+            }
+            let Some(Stmt::Loop(l)) = fused.body.stmts.iter().find(|s| matches!(s, Stmt::Loop(_)))
+            else {
+                panic!("no loop: {fused:#?}");
+            };
+            assert_eq!(element_writes(&l.body), (1, 0), "{fused:#?}");
+            assert_eq!(element_writes(&fused.body), (2, 0), "{fused:#?}");
+        }
+    }
+}
+
+#[test]
+fn only_a_loop_over_every_element_leaves_the_buffer_unzeroed() {
+    let src = |range: &str| {
+        format!(
+            "fn f(x: &[f64]) -> f64 {{
+                let mut s = 0.0;
+                for i in {range} {{ let b = x[i + 1] - x[i] * x[i]; s += b * b + x[i]; }}
+                s
+            }}"
+        )
+    };
+    for (range, every) in [
+        ("0..x.len() - 1", true),
+        ("1..x.len() - 1", false),
+        ("0..x.len() - 2", false),
+    ] {
+        let (unfused, fused) = both(&src(range));
+        let mut rng = Rng::new(3);
+        for n in 3..7 {
+            let x = random_array(&mut rng, n);
+            assert_same_results(&unfused, &fused, &[], &[], &[x]);
+        }
+        assert_eq!(!fused.overwritten.is_empty(), every, "{range}: {fused:#?}");
+    }
+}
+
+#[test]
 fn the_access_that_reaches_a_zero_element_first_stores_instead_of_adding() {
     // Upwards: `d_x[i + 1]` is reached first (earlier iterations reach lower elements).
     let (_, fused) = agree(
@@ -314,7 +376,9 @@ fn the_access_that_reaches_a_zero_element_first_stores_instead_of_adding() {
         0,
         &[6],
     );
-    assert_eq!(element_writes(&fused.body), (1, 1), "{fused:#?}");
+    // …and the store's element is carried to the next iteration (see the next test): one
+    // store per element in the loop, the last one after it.
+    assert_eq!(element_writes(&fused.body), (2, 0), "{fused:#?}");
     // Downwards (a product keeps the reverse loop): the smallest offset is first.
     let (_, unfused_rev) = agree(
         "fn f(x: &[f64; 6]) -> f64 {

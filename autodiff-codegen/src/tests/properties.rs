@@ -84,13 +84,9 @@ fn check_loop_program(seed: u64) -> Result<usize, String> {
     let rev = reverse(&func).map_err(|e| format!("{e:?}"))?;
     let mut simple = rev.clone();
     simplify(&mut simple, Width::F64);
-    // As the macro does: fusion, then first writes.
+    // As the macro does: fusion, first writes, carried neighbours.
     let mut fused = simple.clone();
-    if crate::fuse::fuse(&mut fused) {
-        crate::simplify::branches::merge(&mut fused);
-        simplify(&mut fused, Width::F64);
-    }
-    crate::simplify::first_writes(&mut fused);
+    crate::expand::optimize(&mut fused, Width::F64);
     let fwd = forward(&func)?;
     let n = shape.floats + shape.array.unwrap_or(0);
     let value_at = |flat: &[f64], ns: &[i64]| -> Result<f64, String> {
