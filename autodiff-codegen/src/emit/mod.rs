@@ -52,9 +52,14 @@ pub fn emit_body(
         mutable,
         buffers: buffers.iter().cloned().collect(),
         growable,
+        returned_vecs: Vec::new(),
     };
     e.choose_inlined(&func.body, false);
     let stmts = e.stmts(&func.body.stmts);
+    // The results name the `Vec`s, not the slices the body wrote through.
+    for (acc, vec) in std::mem::take(&mut e.returned_vecs) {
+        e.names.alias(acc, vec);
+    }
     let results = func.body.results.iter().map(|r| e.operand(*r).0).collect();
     (stmts, results)
 }
@@ -73,6 +78,10 @@ pub struct Emitter<'f> {
     mutable: HashSet<VarId>,
     /// Accumulators that are caller buffers.
     buffers: HashMap<VarId, Ident>,
+    /// Gradient `Vec`s the function returns, each written through a slice of it (indexing a
+    /// slice compiles to tighter loops than indexing a `Vec`): the accumulator and the
+    /// `Vec`'s name.
+    returned_vecs: Vec<(VarId, Ident)>,
     /// Tapes grown by appending.
     growable: HashSet<VarId>,
 }
@@ -210,6 +219,9 @@ impl Emitter<'_> {
                 Stmt::DeclAcc(acc, like) if self.buffers.contains_key(acc) => {
                     out.extend(self.buffer_acc(*acc, *like));
                 }
+                Stmt::DeclAcc(acc, Some(like)) if self.is_returned_vec(*acc) => {
+                    out.extend(self.returned_vec(*acc, *like));
+                }
                 Stmt::DeclAcc(acc, like) => {
                     let id = self.names.of(*acc);
                     let writes = self.writes.get(acc).copied().unwrap_or(0);
@@ -282,6 +294,34 @@ impl Emitter<'_> {
             i += 1;
         }
         out
+    }
+
+    /// Whether `acc` is a slice or `Vec` gradient the function returns.
+    fn is_returned_vec(&self, acc: VarId) -> bool {
+        let dynamic = matches!(
+            self.func().ty(acc),
+            Ty::Array {
+                kind: ArrayKind::Dynamic,
+                ..
+            }
+        );
+        dynamic && self.func().body.results.contains(&acc)
+    }
+
+    /// `let mut grad_x = filled(0.0, x.len()); let d_x: &mut [_] = &mut grad_x;`
+    fn returned_vec(&mut self, acc: VarId, like: VarId) -> TokenStream {
+        let id = self.names.of(acc);
+        let like_id = self.names.of(like);
+        let vec = self.names.fresh(&format!(
+            "grad_{}",
+            like_id.to_string().trim_start_matches("r#")
+        ));
+        let zero = self.zero();
+        self.returned_vecs.push((acc, vec.clone()));
+        quote! {
+            let mut #vec = ::autodiff::__private::filled(#zero, #like_id.len());
+            let #id: &mut [_] = &mut #vec;
+        }
     }
 
     /// A gradient accumulator that is the caller's buffer: a slice (its length checked

@@ -102,6 +102,13 @@ impl<'f> Names<'f> {
         } else {
             temporary_name(v, &info.name)
         };
+        let id = self.fresh(&base);
+        self.assigned.insert(v, id.clone());
+        id
+    }
+
+    /// An identifier no value has: `base`, or `base_2`, `base_3`, … if it is taken.
+    pub fn fresh(&mut self, base: &str) -> Ident {
         let base = base.trim_start_matches("r#").to_string();
         let mut name = base.clone();
         let k = self.next_suffix.entry(base.clone()).or_insert(1);
@@ -110,9 +117,7 @@ impl<'f> Names<'f> {
             *k += 1;
         }
         self.taken.insert(name.clone());
-        let id = ident(&name, Span::call_site());
-        self.assigned.insert(v, id.clone());
-        id
+        ident(&name, Span::call_site())
     }
 }
 
