@@ -101,6 +101,10 @@ fn carry_loop(
     let Stmt::Loop(l) = stmt else {
         return None;
     };
+    // Elements are floats (a row of a nested array cannot live in a float variable).
+    if !matches!(func.ty(acc), Ty::Array { elem, .. } if **elem == Ty::Float) {
+        return None;
+    }
     let n = neighbours(l, acc, &facts.ints)?;
     let range = l.range.clone()?;
     let elem = Ty::Float;
