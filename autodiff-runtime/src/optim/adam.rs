@@ -201,7 +201,7 @@ impl AdamRule {
     }
 
     /// [`step`](Self::step), copying the parameters into `previous` and checking the
-    /// updated ones in the same pass; whether they are all finite.
+    /// updated ones in the same pass ([`Optimizer::step_checked`] for Adam and AdamW).
     #[inline]
     pub(crate) fn step_checked<P: Params>(
         &self,
@@ -209,8 +209,11 @@ impl AdamRule {
         params: &mut P,
         previous: &mut P,
         grad: &P,
-    ) -> bool {
-        self.advance(state, params, Some(previous), grad) == 0
+    ) -> Result<CheckedStep, StepError> {
+        Ok(CheckedStep {
+            report: StepReport::default(),
+            finite: self.advance(state, params, Some(previous), grad) == 0,
+        })
     }
 
     #[inline]
@@ -320,42 +323,4 @@ impl AdamRule {
 
 hyperparameters!(Adam, momentum = betas.0);
 
-impl<P: Params> Optimizer<P> for Adam {
-    type State = AdamState<P>;
-
-    fn init(&self, params: &P) -> AdamState<P> {
-        self.config.rule().init(params)
-    }
-
-    #[inline]
-    fn step<O: Objective<P>>(
-        &self,
-        state: &mut AdamState<P>,
-        params: &mut P,
-        _loss: P::Scalar,
-        grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
-        self.config.rule().step(state, params, grad);
-        Ok(StepReport::default())
-    }
-    #[inline]
-    fn step_checked<O: Objective<P>>(
-        &self,
-        state: &mut AdamState<P>,
-        params: &mut P,
-        previous: &mut P,
-        _loss: P::Scalar,
-        grad: &P,
-        _objective: &mut O,
-    ) -> Result<CheckedStep, StepError> {
-        let finite = self
-            .config
-            .rule()
-            .step_checked(state, params, previous, grad);
-        Ok(CheckedStep {
-            report: StepReport::default(),
-            finite,
-        })
-    }
-}
+adam_rule_optimizer!(Adam);

@@ -73,42 +73,4 @@ impl AdamWConfig {
 
 hyperparameters!(AdamW, momentum = betas.0);
 
-impl<P: Params> Optimizer<P> for AdamW {
-    type State = AdamState<P>;
-
-    fn init(&self, params: &P) -> AdamState<P> {
-        self.config.rule().init(params)
-    }
-
-    #[inline]
-    fn step<O: Objective<P>>(
-        &self,
-        state: &mut AdamState<P>,
-        params: &mut P,
-        _loss: P::Scalar,
-        grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
-        self.config.rule().step(state, params, grad);
-        Ok(StepReport::default())
-    }
-    #[inline]
-    fn step_checked<O: Objective<P>>(
-        &self,
-        state: &mut AdamState<P>,
-        params: &mut P,
-        previous: &mut P,
-        _loss: P::Scalar,
-        grad: &P,
-        _objective: &mut O,
-    ) -> Result<CheckedStep, StepError> {
-        let finite = self
-            .config
-            .rule()
-            .step_checked(state, params, previous, grad);
-        Ok(CheckedStep {
-            report: StepReport::default(),
-            finite,
-        })
-    }
-}
+adam_rule_optimizer!(AdamW);

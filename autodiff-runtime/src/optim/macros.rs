@@ -181,3 +181,46 @@ macro_rules! zip_update {
         non_finite
     }};
 }
+
+/// `impl Optimizer for $opt` for an optimizer whose `config.rule()` is an
+/// [`AdamRule`](crate::optim::adam::AdamRule) (Adam and AdamW): the state and both steps
+/// are the rule's.
+macro_rules! adam_rule_optimizer {
+    ($opt:ident) => {
+        impl<P: Params> Optimizer<P> for $opt {
+            type State = AdamState<P>;
+
+            fn init(&self, params: &P) -> AdamState<P> {
+                self.config.rule().init(params)
+            }
+
+            #[inline]
+            fn step<O: Objective<P>>(
+                &self,
+                state: &mut AdamState<P>,
+                params: &mut P,
+                _loss: P::Scalar,
+                grad: &P,
+                _objective: &mut O,
+            ) -> Result<StepReport, StepError> {
+                self.config.rule().step(state, params, grad);
+                Ok(StepReport::default())
+            }
+
+            #[inline]
+            fn step_checked<O: Objective<P>>(
+                &self,
+                state: &mut AdamState<P>,
+                params: &mut P,
+                previous: &mut P,
+                _loss: P::Scalar,
+                grad: &P,
+                _objective: &mut O,
+            ) -> Result<CheckedStep, StepError> {
+                self.config
+                    .rule()
+                    .step_checked(state, params, previous, grad)
+            }
+        }
+    };
+}
