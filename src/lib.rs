@@ -85,8 +85,8 @@
 //! slice parameters there is also `f_value_and_grad_into(args…, grad_x: &mut …, …)`, which
 //! writes those gradients into the caller's buffers (`&mut [T; N]` for an array, `&mut [T]`
 //! of the same length for a slice) instead of returning them, and returns the value (with
-//! the other gradients, if any). For a function of one array that is the
-//! `FnMut(&P, &mut P) -> T` that [`minimize::Minimize::new`] takes.
+//! the other gradients, if any). For a function of one array reference `&[T; N]` that is
+//! the `FnMut(&P, &mut P) -> T` that [`minimize::Minimize::new`] takes.
 //!
 //! ```
 //! use autodiff::differentiable;

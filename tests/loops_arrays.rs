@@ -462,6 +462,27 @@ fn into_form_writes_array_gradients_into_buffers_too() {
     assert!(into.loss.unwrap() < laplacian_energy(&x));
 }
 
+/// Names the `_into` form's buffers would take: a parameter `grad_x` (the buffer for `x`
+/// becomes `grad_x_2`) and a local `grad_x_2` (renamed in the generated body).
+#[differentiable]
+fn names_like_buffers(x: &[f64; 2], grad_x: f64, s: &[f64]) -> f64 {
+    let grad_x_2 = x[0] * x[1] + s[0];
+    let grad_s = grad_x_2 * grad_x;
+    grad_s * x[0]
+}
+
+#[test]
+fn into_buffers_never_collide_with_the_functions_own_names() {
+    let (x, s) = ([0.5, -1.5], [2.0, 1.0]);
+    let (mut gx, mut gs) = ([f64::NAN; 2], [f64::NAN; 2]);
+    let (value, g_grad_x) = names_like_buffers_value_and_grad_into(&x, 3.0, &s, &mut gx, &mut gs);
+    assert_same_grad(
+        &(value, (gx, g_grad_x, gs)),
+        &names_like_buffers_value_and_grad(&x, 3.0, &s),
+        "names_like_buffers_value_and_grad_into",
+    );
+}
+
 #[test]
 #[should_panic(expected = "`grad_x` must have the length of `x`")]
 fn into_form_rejects_a_short_buffer() {

@@ -268,7 +268,7 @@ fn generate(
 /// `f_value_and_grad_into`, the allocation-free form, when some differentiated parameter is
 /// an array or a slice: those gradients go into caller buffers (`grad_x: &mut [T]` for a
 /// slice, `&mut [T; N]` for an array), the others are returned with the value. With one
-/// array parameter its signature is the driver's `FnMut(&P, &mut P) -> T`.
+/// `&[T; N]` parameter its signature is the driver's `FnMut(&P, &mut P) -> T`.
 fn value_and_grad_into(
     func: &ItemFn,
     rev: &Function,
@@ -283,9 +283,37 @@ fn value_and_grad_into(
     if buffered.is_empty() {
         return TokenStream::new();
     }
+    // `grad_x` for parameter `x`, unless a parameter already has that name (the body's
+    // own names give way: `emit_body` reserves the buffers').
+    let mut taken: Vec<String> = func
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) => Some(syn::ext::IdentExt::unraw(&p.ident).to_string()),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
     let buffers: Vec<syn::Ident> = buffered
         .iter()
-        .map(|k| quote::format_ident!("grad_{}", syn::ext::IdentExt::unraw(&wrt[*k].ident)))
+        .map(|k| {
+            let base = format!("grad_{}", syn::ext::IdentExt::unraw(&wrt[*k].ident));
+            let name = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}_{n}")
+                    }
+                })
+                .find(|name| !taken.contains(name))
+                .unwrap_or(base);
+            taken.push(name.clone());
+            syn::Ident::new(&name, proc_macro2::Span::call_site())
+        })
         .collect();
     let overrides: Vec<(crate::ir::VarId, syn::Ident)> = buffered
         .iter()

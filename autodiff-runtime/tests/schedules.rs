@@ -209,6 +209,42 @@ fn one_cycle_cycles_beta1_of_adam_and_leaves_momentum_free_optimizers_alone() {
     assert!((adagrad.learning_rate() - 0.04).abs() < 1e-16);
 }
 
+/// Adam computes each step's bias corrections `1 - β^t` one step ahead; with a schedule
+/// that moves β₁ (and the learning rate) at every step, or only now and then, every step
+/// must still use the current betas: the trajectory is PyTorch's formula, bit for bit.
+#[test]
+fn adam_under_a_momentum_schedule_uses_each_steps_betas() {
+    let grad = |p: &[f64; 2]| [2.0 * p[0] - 1.0, 4.0 * p[1] + 0.5];
+    for every in [1, 3] {
+        let mut adam = Adam::new(0.05).unwrap();
+        let mut schedule = OneCycleLr::builder(0.05, 40).build().unwrap();
+        schedule.start(&mut adam);
+        let mut p = [1.0_f64, -2.0];
+        let mut state = adam.init(&p);
+        let (mut q, mut m, mut v) = (p, [0.0_f64; 2], [0.0_f64; 2]);
+        let mut objective = |_: &[f64; 2], _: &mut [f64; 2]| 0.0;
+        for t in 1..=40 {
+            let (lr, beta1, beta2) = (adam.learning_rate(), adam.momentum().unwrap(), 0.999_f64);
+            // PyTorch's `_single_tensor_adam`, written out.
+            let gq = grad(&q);
+            let step_size = lr / (1.0 - beta1.powf(t as f64));
+            let bc2_sqrt = (1.0 - beta2.powf(t as f64)).sqrt();
+            for i in 0..2 {
+                m[i] += (1.0 - beta1) * (gq[i] - m[i]);
+                v[i] = v[i] * beta2 + (1.0 - beta2) * gq[i] * gq[i];
+                q[i] += -step_size * m[i] / (v[i].sqrt() / bc2_sqrt + 1e-8);
+            }
+            let g = grad(&p);
+            adam.step(&mut state, &mut p, 0.0, &g, &mut objective)
+                .unwrap();
+            assert_eq!(p, q, "step {t}, schedule every {every} steps");
+            if t % every == 0 {
+                schedule.step(&mut adam, 0.0);
+            }
+        }
+    }
+}
+
 #[test]
 fn one_cycle_three_phase_returns_to_initial_lr_then_anneals_to_min() {
     let mut sgd = Sgd::builder().momentum(0.9).build().unwrap();

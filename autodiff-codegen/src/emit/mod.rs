@@ -43,8 +43,12 @@ pub fn emit_body(
     collect_mutable(&func.body, &mut mutable);
     let mut growable = HashSet::default();
     collect_growable(func, &func.body, &mut growable);
+    let mut names = Names::new(func);
+    for (_, buffer) in buffers {
+        names.reserve(&buffer.to_string());
+    }
     let mut e = Emitter {
-        names: Names::new(func),
+        names,
         float: float.clone(),
         inlined: HashMap::default(),
         counts,

@@ -107,6 +107,11 @@ impl<'f> Names<'f> {
         id
     }
 
+    /// Keeps `name` for something outside the body (a caller's buffer): no value gets it.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
     /// An identifier no value has: `base`, or `base_2`, `base_3`, … if it is taken.
     pub fn fresh(&mut self, base: &str) -> Ident {
         let base = base.trim_start_matches("r#").to_string();

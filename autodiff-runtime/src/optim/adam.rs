@@ -1,7 +1,7 @@
 //! [`Adam`]: adaptive moment estimation, with AMSGrad and (optionally decoupled) weight decay.
 
 use crate::error::{ConfigError, non_negative, unit_half_open};
-use crate::optim::bias::BiasCorrections;
+use crate::optim::bias::{Ahead, BiasCorrections};
 use crate::optim::ops::{lerp, maximum, sqrt};
 use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
@@ -115,7 +115,7 @@ pub struct AdamState<P> {
     exp_avg_sq: P,
     max_exp_avg_sq: Option<P>,
     /// The next step's bias corrections, computed at the end of this one.
-    ahead: Option<BiasCorrections>,
+    ahead: Ahead,
 }
 
 impl<P> AdamState<P> {
@@ -189,7 +189,7 @@ impl AdamRule {
             exp_avg: params.zeros_like(),
             exp_avg_sq: params.zeros_like(),
             max_exp_avg_sq: self.amsgrad.then(|| params.zeros_like()),
-            ahead: None,
+            ahead: Ahead::default(),
         }
     }
 
@@ -225,9 +225,9 @@ impl AdamRule {
         grad: &P,
     ) -> u64 {
         state.step += 1;
-        let bias = BiasCorrections::reuse_or_new(state.ahead, self.betas, state.step);
+        let bias = state.ahead.corrections(self.betas, state.step);
         let non_finite = self.update(state, params, previous, grad, bias);
-        state.ahead = Some(BiasCorrections::new(self.betas, state.step + 1));
+        state.ahead.prepare(self.betas, state.step);
         non_finite
     }
 
