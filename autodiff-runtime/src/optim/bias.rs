@@ -36,15 +36,16 @@ impl BiasCorrections {
 }
 
 /// The cache an optimizer's state keeps: the next step's corrections, computed at the end
-/// of a step while the betas stay put (a schedule that changes `β₁` at every step, like
-/// one-cycle momentum, would make every one computed ahead a wasted pair of `pow` calls).
+/// of each step with that step's betas. A schedule that changes `β₁` between steps (one-cycle
+/// momentum) makes them stale: the step then computes its own, two more `pow` calls.
+/// (Computing ahead only while the betas stay put measured 25 % slower on a 2-D run: the
+/// condition keeps the calls from overlapping the next gradient.)
 ///
 /// A cache compares equal to any other: two states are the same when their moments and
 /// step counts are, whatever each computed ahead.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Ahead {
     next: Option<BiasCorrections>,
-    last_betas: Option<(f64, f64)>,
 }
 
 impl PartialEq for Ahead {
@@ -64,12 +65,9 @@ impl Ahead {
         }
     }
 
-    /// At the end of step `step`: computes step `step + 1`'s corrections if `betas` are the
-    /// previous step's (they are likely to be the next step's too).
+    /// At the end of step `step`: computes step `step + 1`'s corrections with `betas`.
     #[inline]
     pub(crate) fn prepare(&mut self, betas: (f64, f64), step: u64) {
-        let steady = self.last_betas.is_none_or(|b| b == betas);
-        self.next = steady.then(|| BiasCorrections::new(betas, step + 1));
-        self.last_betas = Some(betas);
+        self.next = Some(BiasCorrections::new(betas, step + 1));
     }
 }
