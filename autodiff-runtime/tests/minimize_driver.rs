@@ -351,3 +351,72 @@ fn f32_parameters_with_tfp_criteria() {
     assert!(last < 0.01);
     assert!((result.params[0] - 5.0).abs() < 0.5 && (result.params[1] + 1.0).abs() < 0.5);
 }
+
+/// `Minimize` steps through `Optimizer::step_checked`, which an optimizer may fold into its
+/// update (Adam does): for every optimizer the run is bit for bit a plain loop over
+/// `Optimizer::step`, on fixed-size and `Vec` parameters.
+#[test]
+fn the_driver_steps_every_optimizer_exactly_as_a_plain_loop_does() {
+    use autodiff_runtime::Optimizer;
+    use autodiff_runtime::optim::*;
+
+    fn bowl<P: AsRef<[f64]> + AsMut<[f64]>>(x: &P, g: &mut P) -> f64 {
+        let (x, g) = (x.as_ref(), g.as_mut());
+        let mut loss = 0.0;
+        for (i, (xi, gi)) in x.iter().zip(g.iter_mut()).enumerate() {
+            let c = 1.0 + i as f64;
+            loss += c * (xi - 0.5) * (xi - 0.5) + xi.sin();
+            *gi = 2.0 * c * (xi - 0.5) + xi.cos();
+        }
+        loss
+    }
+    fn same<O: Optimizer<[f64; 3]> + Optimizer<Vec<f64>> + Clone>(name: &str, opt: O) {
+        let x0 = [1.5, -2.0, 0.25];
+        let run = Minimize::new(bowl, x0, opt.clone())
+            .max_steps(25)
+            .run()
+            .unwrap();
+        let (mut x, mut g) = (x0, [0.0; 3]);
+        let mut state = <O as Optimizer<[f64; 3]>>::init(&opt, &x);
+        let mut objective = bowl;
+        for _ in 0..25 {
+            let loss = objective(&x, &mut g);
+            opt.step(&mut state, &mut x, loss, &g, &mut objective)
+                .unwrap();
+        }
+        assert_eq!((run.status, run.params), (Status::StepLimit, x), "{name}");
+
+        let vec_run = Minimize::new(bowl, x0.to_vec(), opt)
+            .max_steps(25)
+            .run()
+            .unwrap();
+        assert_eq!(vec_run.params, x.to_vec(), "{name} on a Vec");
+    }
+    same(
+        "SGD",
+        Sgd::builder()
+            .lr(0.05)
+            .momentum(0.9)
+            .nesterov(true)
+            .build()
+            .unwrap(),
+    );
+    same("Adam", Adam::new(0.05).unwrap());
+    same(
+        "Adam, AMSGrad, L2",
+        Adam::builder()
+            .lr(0.05)
+            .amsgrad(true)
+            .weight_decay(0.01)
+            .build()
+            .unwrap(),
+    );
+    same("AdamW", AdamW::new(0.05).unwrap());
+    same("Adamax", Adamax::new(0.05).unwrap());
+    same("NAdam", NAdam::new(0.05).unwrap());
+    same("RAdam", RAdam::new(0.05).unwrap());
+    same("RMSprop", RmsProp::new(0.01).unwrap());
+    same("Adagrad", Adagrad::new(0.1).unwrap());
+    same("Adadelta", Adadelta::new(1.0).unwrap());
+    same("L-BFGS", Lbfgs::new(0.5).unwrap());
+}

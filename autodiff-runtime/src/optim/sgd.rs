@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative};
 use crate::optim::ops::{effective_grad, l2};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Stochastic gradient descent, `torch.optim.SGD` (single-tensor path).
@@ -134,38 +134,70 @@ impl<P: Params> Optimizer<P> for Sgd {
         grad: &P,
         _objective: &mut O,
     ) -> Result<StepReport, StepError> {
+        self.update(state, params, None, grad);
+        Ok(StepReport::default())
+    }
+
+    /// The copy and the check in the update's own pass.
+    #[inline]
+    fn step_checked<O: Objective<P>>(
+        &self,
+        state: &mut SgdState<P>,
+        params: &mut P,
+        previous: &mut P,
+        _loss: P::Scalar,
+        grad: &P,
+        _objective: &mut O,
+    ) -> Result<CheckedStep, StepError> {
+        Ok(CheckedStep {
+            report: StepReport::default(),
+            finite: self.update(state, params, Some(previous), grad) == 0,
+        })
+    }
+}
+
+impl Sgd {
+    /// One step of `torch.optim.SGD` (checked, as [`zip_update!`] does, when `previous` is
+    /// given).
+    #[inline]
+    fn update<P: Params>(
+        &self,
+        state: &mut SgdState<P>,
+        params: &mut P,
+        previous: Option<&mut P>,
+        grad: &P,
+    ) -> u64 {
         let c = &self.config;
         let neg_lr = P::Scalar::from_f64(-c.lr);
         let wd = l2::<P::Scalar>(c.weight_decay);
         let maximize = c.maximize;
         let grad_of = move |g, p| effective_grad(g, p, maximize, wd);
         if c.momentum == 0.0 {
-            P::zip_apply([params], grad, &mut |[p], g| {
+            return zip_update!(P, previous, [p = params], grad, |g| {
                 let g = grad_of(g, *p);
                 *p += neg_lr * g;
             });
-            return Ok(StepReport::default());
         }
         let mu = P::Scalar::from_f64(c.momentum);
         let keep = P::Scalar::from_f64(1.0 - c.dampening);
         let nesterov = c.nesterov;
         let direction = move |g: P::Scalar, b: P::Scalar| if nesterov { g + mu * b } else { b };
         match &mut state.momentum_buffer {
-            Some(buf) => P::zip_apply([buf, params], grad, &mut |[b, p], g| {
+            Some(buf) => zip_update!(P, previous, [p = params, b = buf], grad, |g| {
                 let g = grad_of(g, *p);
                 *b = *b * mu + keep * g;
                 *p += neg_lr * direction(g, *b);
             }),
             None => {
                 let mut buf = grad.clone();
-                P::zip_apply([&mut buf, params], grad, &mut |[b, p], g| {
+                let non_finite = zip_update!(P, previous, [p = params, b = &mut buf], grad, |g| {
                     let g = grad_of(g, *p);
                     *b = g;
                     *p += neg_lr * direction(g, *b);
                 });
                 state.momentum_buffer = Some(buf);
+                non_finite
             }
         }
-        Ok(StepReport::default())
     }
 }
