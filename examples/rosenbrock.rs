@@ -13,6 +13,18 @@ fn rosenbrock(x: f64, y: f64) -> f64 {
     (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
 }
 
+/// The same valley in ten dimensions, over an array: the loop becomes one pass that writes
+/// each gradient element once, and `rosenbrock_nd_value_and_grad_into(x, grad_x)` is the
+/// `(&P, &mut P) -> loss` form the optimizers take, as it is.
+#[differentiable]
+fn rosenbrock_nd(x: &[f64; 10]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() - 1 {
+        s += (1.0 - x[i]).powi(2) + 100.0 * (x[i + 1] - x[i] * x[i]).powi(2);
+    }
+    s
+}
+
 /// The loss and gradient in the form the optimizers take: parameters as an array.
 fn objective(p: &[f64; 2], grad: &mut [f64; 2]) -> f64 {
     let (value, (dx, dy)) = rosenbrock_value_and_grad(p[0], p[1]);
@@ -30,7 +42,7 @@ fn main() {
     //     let t3 = 1.0 - x;
     //     let t8 = y - x * x;
     //     let d_t8 = 200.0 * t8;
-    //     let d_x = -(2.0 * x * d_t8) - 2.0 * t3;
+    //     let d_x = -2.0 * x * d_t8 - 2.0 * t3;
     //     (t3.powi(2) + 100.0 * t8.powi(2), (d_x, d_t8))
 
     // One step is one PyTorch `LBFGS.step(closure)`: up to 20 iterations. PyTorch's
@@ -70,4 +82,17 @@ fn main() {
         result.params,
         result.loss.unwrap_or(f64::NAN)
     );
+
+    let result = Minimize::new(rosenbrock_nd_value_and_grad_into, [-1.0; 10], lbfgs)
+        .max_steps(100)
+        .criterion(GradientNorm::max_abs(1e-8))
+        .run()
+        .expect("valid driver settings");
+    println!(
+        "10-D, L-BFGS: {:?} after {} steps: loss = {:e}",
+        result.status,
+        result.steps,
+        result.loss.unwrap_or(f64::NAN)
+    );
+    assert!(result.params.iter().all(|x| (x - 1.0).abs() < 1e-6));
 }
