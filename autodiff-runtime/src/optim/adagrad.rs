@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative};
 use crate::optim::ops::{effective_grad, l2};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adagrad, `torch.optim.Adagrad` (single-tensor path).
@@ -114,15 +114,20 @@ impl<P: Params> Optimizer<P> for Adagrad {
         }
     }
 
+    steps_through_update!(AdagradState<P>, |adagrad| adagrad);
+}
+
+impl Adagrad {
+    /// One step of `torch.optim.Adagrad` (checked, as [`zip_update!`] does, when `previous`
+    /// is given).
     #[inline]
-    fn step<O: Objective<P>>(
+    fn update<P: Params>(
         &self,
         state: &mut AdagradState<P>,
         params: &mut P,
-        _loss: P::Scalar,
+        previous: Option<&mut P>,
         grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
+    ) -> u64 {
         let c = &self.config;
         state.step += 1;
         let t = state.step as f64;
@@ -132,12 +137,11 @@ impl<P: Params> Optimizer<P> for Adagrad {
         let one = P::Scalar::one();
         let wd = l2::<P::Scalar>(c.weight_decay);
         let maximize = c.maximize;
-        P::zip_apply([params, &mut state.sum], grad, &mut |[p, s], g| {
+        zip_update!(P, previous, [p = params, s = &mut state.sum], grad, |g| {
             let g = effective_grad(g, *p, maximize, wd);
             *s += one * g * g;
             let std = s.sqrt() + eps;
             *p += neg_clr * g / std;
-        });
-        Ok(StepReport::default())
+        })
     }
 }

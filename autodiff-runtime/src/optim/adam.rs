@@ -193,31 +193,11 @@ impl AdamRule {
         }
     }
 
-    /// One step of `_single_tensor_adam`, operation by operation; then the next step's bias
+    /// One step of `_single_tensor_adam`, operation by operation (checked, as
+    /// [`zip_update!`] does, when `previous` is given); then the next step's bias
     /// corrections (see [`BiasCorrections`] for why then).
     #[inline]
-    pub(crate) fn step<P: Params>(&self, state: &mut AdamState<P>, params: &mut P, grad: &P) {
-        self.advance(state, params, None, grad);
-    }
-
-    /// [`step`](Self::step), copying the parameters into `previous` and checking the
-    /// updated ones in the same pass ([`Optimizer::step_checked`] for Adam and AdamW).
-    #[inline]
-    pub(crate) fn step_checked<P: Params>(
-        &self,
-        state: &mut AdamState<P>,
-        params: &mut P,
-        previous: &mut P,
-        grad: &P,
-    ) -> Result<CheckedStep, StepError> {
-        Ok(CheckedStep {
-            report: StepReport::default(),
-            finite: self.advance(state, params, Some(previous), grad) == 0,
-        })
-    }
-
-    #[inline]
-    fn advance<P: Params>(
+    pub(crate) fn update<P: Params>(
         &self,
         state: &mut AdamState<P>,
         params: &mut P,
@@ -226,15 +206,14 @@ impl AdamRule {
     ) -> u64 {
         state.step += 1;
         let bias = state.ahead.corrections(self.betas, state.step);
-        let non_finite = self.update(state, params, previous, grad, bias);
+        let non_finite = self.apply(state, params, previous, grad, bias);
         state.ahead.prepare(self.betas, state.step);
         non_finite
     }
 
-    /// The update of step `state.step` with its bias corrections `bias` (checked, as
-    /// [`zip_update!`] does, when `previous` is given).
+    /// The update of step `state.step` with its bias corrections `bias`.
     #[inline]
-    fn update<P: Params>(
+    fn apply<P: Params>(
         &self,
         state: &mut AdamState<P>,
         params: &mut P,

@@ -3,7 +3,7 @@
 use crate::error::ConfigError;
 use crate::optim::adam::validate_adam_like;
 use crate::optim::ops::{effective_grad, l2, lerp, maximum, powf};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adamax, `torch.optim.Adamax` (single-tensor path).
@@ -121,15 +121,20 @@ impl<P: Params> Optimizer<P> for Adamax {
         }
     }
 
+    steps_through_update!(AdamaxState<P>, |adamax| adamax);
+}
+
+impl Adamax {
+    /// One step of `torch.optim.Adamax` (checked, as [`zip_update!`] does, when `previous`
+    /// is given).
     #[inline]
-    fn step<O: Objective<P>>(
+    fn update<P: Params>(
         &self,
         state: &mut AdamaxState<P>,
         params: &mut P,
-        _loss: P::Scalar,
+        previous: Option<&mut P>,
         grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
+    ) -> u64 {
         let c = &self.config;
         state.step += 1;
         let (beta1, beta2) = c.betas;
@@ -141,12 +146,17 @@ impl<P: Params> Optimizer<P> for Adamax {
         let AdamaxState {
             exp_avg, exp_inf, ..
         } = state;
-        P::zip_apply([params, exp_avg, exp_inf], grad, &mut |[p, m, u], g| {
-            let g = effective_grad(g, *p, maximize, wd);
-            *m = lerp(*m, g, w1);
-            *u = maximum(*u * b2, g.abs() + eps);
-            *p += neg_clr * *m / *u;
-        });
-        Ok(StepReport::default())
+        zip_update!(
+            P,
+            previous,
+            [p = params, m = exp_avg, u = exp_inf],
+            grad,
+            |g| {
+                let g = effective_grad(g, *p, maximize, wd);
+                *m = lerp(*m, g, w1);
+                *u = maximum(*u * b2, g.abs() + eps);
+                *p += neg_clr * *m / *u;
+            }
+        )
     }
 }

@@ -182,8 +182,49 @@ macro_rules! zip_update {
     }};
 }
 
+/// The two step methods of an `impl Optimizer<P>` whose update is one pass: `$rule`
+/// (an expression of `$this`, the optimizer) has a method `update(state, params, previous:
+/// Option<&mut P>, grad) -> u64` that makes the step, with [`zip_update!`]'s copy and
+/// check when `previous` is given. `step` passes `None`; `step_checked` the driver's
+/// buffer, so the copy and the check cost next to nothing.
+macro_rules! steps_through_update {
+    ($state:ty, |$this:ident| $rule:expr) => {
+        #[inline]
+        fn step<O: Objective<P>>(
+            &self,
+            state: &mut $state,
+            params: &mut P,
+            _loss: P::Scalar,
+            grad: &P,
+            _objective: &mut O,
+        ) -> Result<StepReport, StepError> {
+            let $this = self;
+            $rule.update(state, params, None, grad);
+            Ok(StepReport::default())
+        }
+
+        #[inline]
+        fn step_checked<O: Objective<P>>(
+            &self,
+            state: &mut $state,
+            params: &mut P,
+            previous: &mut P,
+            _loss: P::Scalar,
+            grad: &P,
+            _objective: &mut O,
+        ) -> Result<CheckedStep, StepError> {
+            let $this = self;
+            let non_finite = $rule.update(state, params, Some(previous), grad);
+            Ok(CheckedStep {
+                report: StepReport::default(),
+                finite: non_finite == 0,
+            })
+        }
+    };
+}
+
 /// `impl Optimizer for $opt` for an optimizer whose `config.rule()` is an
-/// [`AdamRule`](crate::optim::adam::AdamRule) (Adam and AdamW): the state and both steps
+/// [`AdamRule`](crate::optim::adam::AdamRule) (Adam and AdamW): the state and the steps
 /// are the rule's.
 macro_rules! adam_rule_optimizer {
     ($opt:ident) => {
@@ -194,33 +235,7 @@ macro_rules! adam_rule_optimizer {
                 self.config.rule().init(params)
             }
 
-            #[inline]
-            fn step<O: Objective<P>>(
-                &self,
-                state: &mut AdamState<P>,
-                params: &mut P,
-                _loss: P::Scalar,
-                grad: &P,
-                _objective: &mut O,
-            ) -> Result<StepReport, StepError> {
-                self.config.rule().step(state, params, grad);
-                Ok(StepReport::default())
-            }
-
-            #[inline]
-            fn step_checked<O: Objective<P>>(
-                &self,
-                state: &mut AdamState<P>,
-                params: &mut P,
-                previous: &mut P,
-                _loss: P::Scalar,
-                grad: &P,
-                _objective: &mut O,
-            ) -> Result<CheckedStep, StepError> {
-                self.config
-                    .rule()
-                    .step_checked(state, params, previous, grad)
-            }
+            steps_through_update!(AdamState<P>, |adam| adam.config.rule());
         }
     };
 }

@@ -125,35 +125,7 @@ impl<P: Params> Optimizer<P> for Sgd {
         }
     }
 
-    #[inline]
-    fn step<O: Objective<P>>(
-        &self,
-        state: &mut SgdState<P>,
-        params: &mut P,
-        _loss: P::Scalar,
-        grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
-        self.update(state, params, None, grad);
-        Ok(StepReport::default())
-    }
-
-    /// The copy and the check in the update's own pass.
-    #[inline]
-    fn step_checked<O: Objective<P>>(
-        &self,
-        state: &mut SgdState<P>,
-        params: &mut P,
-        previous: &mut P,
-        _loss: P::Scalar,
-        grad: &P,
-        _objective: &mut O,
-    ) -> Result<CheckedStep, StepError> {
-        Ok(CheckedStep {
-            report: StepReport::default(),
-            finite: self.update(state, params, Some(previous), grad) == 0,
-        })
-    }
+    steps_through_update!(SgdState<P>, |sgd| sgd);
 }
 
 impl Sgd {
