@@ -416,6 +416,12 @@ fn the_driver_steps_every_optimizer_exactly_as_a_plain_loop_does() {
     same("NAdam", NAdam::new(0.05).unwrap());
     same("RAdam", RAdam::new(0.05).unwrap());
     same("RMSprop", RmsProp::new(0.01).unwrap());
+    let centered = RmsProp::builder().lr(0.01).centered(true).momentum(0.5);
+    same("RMSprop, centered, momentum", centered.build().unwrap());
+    same(
+        "Adagrad, lr decay",
+        Adagrad::builder().lr(0.1).lr_decay(0.01).build().unwrap(),
+    );
     same("Adagrad", Adagrad::new(0.1).unwrap());
     same("Adadelta", Adadelta::new(1.0).unwrap());
     same("L-BFGS", Lbfgs::new(0.5).unwrap());

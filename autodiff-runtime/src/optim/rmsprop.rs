@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative, unit_closed};
 use crate::optim::ops::{effective_grad, l2, lerp};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// RMSprop, `torch.optim.RMSprop` (single-tensor path).
@@ -149,15 +149,20 @@ impl<P: Params> Optimizer<P> for RmsProp {
         }
     }
 
+    steps_through_update!(RmsPropState<P>, |rmsprop| rmsprop);
+}
+
+impl RmsProp {
+    /// One step of `torch.optim.RMSprop` (checked, as [`zip_update!`] does, when `previous`
+    /// is given).
     #[inline]
-    fn step<O: Objective<P>>(
+    fn update<P: Params>(
         &self,
         state: &mut RmsPropState<P>,
         params: &mut P,
-        _loss: P::Scalar,
+        previous: Option<&mut P>,
         grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
+    ) -> u64 {
         let c = &self.config;
         state.step += 1;
         let s = P::Scalar::from_f64;
@@ -179,11 +184,11 @@ impl<P: Params> Optimizer<P> for RmsProp {
         if c.centered && state.grad_avg.is_none() {
             state.grad_avg = Some(params.zeros_like());
         }
-        let update = |p: &mut P::Scalar,
-                      v: &mut P::Scalar,
-                      ga: Option<&mut P::Scalar>,
-                      buf: Option<&mut P::Scalar>,
-                      g: P::Scalar| {
+        let component = |p: &mut P::Scalar,
+                         v: &mut P::Scalar,
+                         ga: Option<&mut P::Scalar>,
+                         buf: Option<&mut P::Scalar>,
+                         g: P::Scalar| {
             let g = effective_grad(g, *p, maximize, wd);
             *v = *v * alpha + c2 * g * g;
             let avg = match ga {
@@ -214,23 +219,30 @@ impl<P: Params> Optimizer<P> for RmsProp {
         };
         let grad_avg = if c.centered { grad_avg.as_mut() } else { None };
         match (grad_avg, momentum_buffer) {
-            (None, None) => P::zip_apply([params, square_avg], grad, &mut |[p, v], g| {
-                update(p, v, None, None, g)
+            (None, None) => zip_update!(P, previous, [p = params, v = square_avg], grad, |g| {
+                component(p, v, None, None, g)
             }),
-            (Some(ga), None) => {
-                P::zip_apply([params, square_avg, ga], grad, &mut |[p, v, ga], g| {
-                    update(p, v, Some(ga), None, g)
-                })
-            }
-            (None, Some(b)) => P::zip_apply([params, square_avg, b], grad, &mut |[p, v, b], g| {
-                update(p, v, None, Some(b), g)
-            }),
-            (Some(ga), Some(b)) => P::zip_apply(
-                [params, square_avg, ga, b],
+            (Some(ga), None) => zip_update!(
+                P,
+                previous,
+                [p = params, v = square_avg, a = ga],
                 grad,
-                &mut |[p, v, ga, b], g| update(p, v, Some(ga), Some(b), g),
+                |g| { component(p, v, Some(a), None, g) }
+            ),
+            (None, Some(b)) => zip_update!(
+                P,
+                previous,
+                [p = params, v = square_avg, m = b],
+                grad,
+                |g| { component(p, v, None, Some(m), g) }
+            ),
+            (Some(ga), Some(b)) => zip_update!(
+                P,
+                previous,
+                [p = params, v = square_avg, a = ga, m = b],
+                grad,
+                |g| { component(p, v, Some(a), Some(m), g) }
             ),
         }
-        Ok(StepReport::default())
     }
 }
