@@ -142,8 +142,8 @@ pub trait Optimizer<P: Params>: Hyperparameters {
     ///
     /// The default copies, steps and checks: two passes over the parameters besides the
     /// update. Optimizers whose update is one pass over the components override it to copy
-    /// and check in that pass, where it costs next to nothing (SGD, Adagrad, Adam, AdamW,
-    /// Adamax and RMSprop do).
+    /// and check in that pass, where it costs next to nothing (every first-order optimizer
+    /// of [`optim`](crate::optim) does).
     ///
     /// ```
     /// use autodiff_runtime::Optimizer;

@@ -44,9 +44,8 @@ pub(crate) struct Failure<S> {
 ///
 /// The guarantees cost a branch-free pass over the gradient ([`Params::all_finite`]) and
 /// the optimizer's [`step_checked`](Optimizer::step_checked), which saves `θ_t` in
-/// `last_good` and checks `θ_{t+1}`: in its update pass for SGD, Adagrad, Adam, AdamW,
-/// Adamax and RMSprop, in two more passes for the others. The gradient norm is not
-/// computed here.
+/// `last_good` and checks `θ_{t+1}`: in its update pass for every first-order optimizer,
+/// in two more passes for L-BFGS. The gradient norm is not computed here.
 #[inline]
 pub(crate) fn advance<P, E, Opt, C>(
     step: usize,

@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative, unit_closed};
 use crate::optim::ops::{effective_grad, l2};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// Adadelta, `torch.optim.Adadelta` (single-tensor path).
@@ -126,15 +126,20 @@ impl<P: Params> Optimizer<P> for Adadelta {
         }
     }
 
+    steps_through_update!(AdadeltaState<P>, |adadelta| adadelta);
+}
+
+impl Adadelta {
+    /// One step of `torch.optim.Adadelta` (checked, as [`zip_update!`] does, when `previous`
+    /// is given).
     #[inline]
-    fn step<O: Objective<P>>(
+    fn update<P: Params>(
         &self,
         state: &mut AdadeltaState<P>,
         params: &mut P,
-        _loss: P::Scalar,
+        previous: Option<&mut P>,
         grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
+    ) -> u64 {
         let c = &self.config;
         state.step += 1;
         let s = P::Scalar::from_f64;
@@ -146,18 +151,19 @@ impl<P: Params> Optimizer<P> for Adadelta {
             acc_delta,
             ..
         } = state;
-        P::zip_apply(
-            [params, square_avg, acc_delta],
+        zip_update!(
+            P,
+            previous,
+            [p = params, v = square_avg, u = acc_delta],
             grad,
-            &mut |[p, v, u], g| {
+            |g| {
                 let g = effective_grad(g, *p, maximize, wd);
                 *v = *v * rho + c2 * g * g;
                 let std = (*v + eps).sqrt();
                 let delta = (*u + eps).sqrt() / std * g;
                 *u = *u * rho + c2 * delta * delta;
                 *p += neg_lr * delta;
-            },
-        );
-        Ok(StepReport::default())
+            }
+        )
     }
 }

@@ -3,7 +3,7 @@
 use crate::error::{ConfigError, non_negative};
 use crate::optim::adam::validate_adam_like;
 use crate::optim::ops::{lerp, powf};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// NAdam, `torch.optim.NAdam` (single-tensor path). This is PyTorch's algorithm with
@@ -148,15 +148,20 @@ impl<P: Params> Optimizer<P> for NAdam {
         }
     }
 
+    steps_through_update!(NAdamState<P>, |nadam| nadam);
+}
+
+impl NAdam {
+    /// One step of `torch.optim.NAdam` (checked, as [`zip_update!`] does, when `previous`
+    /// is given).
     #[inline]
-    fn step<O: Objective<P>>(
+    fn update<P: Params>(
         &self,
         state: &mut NAdamState<P>,
         params: &mut P,
-        _loss: P::Scalar,
+        previous: Option<&mut P>,
         grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
+    ) -> u64 {
         let c = &self.config;
         state.step += 1;
         let t = state.step as f64;
@@ -188,20 +193,25 @@ impl<P: Params> Optimizer<P> for NAdam {
             exp_avg_sq,
             ..
         } = state;
-        P::zip_apply([params, exp_avg, exp_avg_sq], grad, &mut |[p, m, v], g| {
-            let mut g = if maximize { -g } else { g };
-            if let Some(decay) = decay {
-                *p *= decay;
+        zip_update!(
+            P,
+            previous,
+            [p = params, m = exp_avg, v = exp_avg_sq],
+            grad,
+            |g| {
+                let mut g = if maximize { -g } else { g };
+                if let Some(decay) = decay {
+                    *p *= decay;
+                }
+                if let Some(wd) = l2 {
+                    g += wd * *p;
+                }
+                *m = lerp(*m, g, w1);
+                *v = *v * b2 + c2 * g * g;
+                let denom = (*v / bc2).sqrt() + eps;
+                *p += grad_coef * g / denom;
+                *p += avg_coef * *m / denom;
             }
-            if let Some(wd) = l2 {
-                g += wd * *p;
-            }
-            *m = lerp(*m, g, w1);
-            *v = *v * b2 + c2 * g * g;
-            let denom = (*v / bc2).sqrt() + eps;
-            *p += grad_coef * g / denom;
-            *p += avg_coef * *m / denom;
-        });
-        Ok(StepReport::default())
+        )
     }
 }

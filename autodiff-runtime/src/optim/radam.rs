@@ -3,7 +3,7 @@
 use crate::error::ConfigError;
 use crate::optim::adam::validate_adam_like;
 use crate::optim::ops::{lerp, powf, sqrt};
-use crate::{Objective, Optimizer, Params, Real, StepError, StepReport};
+use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
     /// RAdam, `torch.optim.RAdam` (single-tensor path).
@@ -126,15 +126,20 @@ impl<P: Params> Optimizer<P> for RAdam {
         }
     }
 
+    steps_through_update!(RAdamState<P>, |radam| radam);
+}
+
+impl RAdam {
+    /// One step of `torch.optim.RAdam` (checked, as [`zip_update!`] does, when `previous`
+    /// is given).
     #[inline]
-    fn step<O: Objective<P>>(
+    fn update<P: Params>(
         &self,
         state: &mut RAdamState<P>,
         params: &mut P,
-        _loss: P::Scalar,
+        previous: Option<&mut P>,
         grad: &P,
-        _objective: &mut O,
-    ) -> Result<StepReport, StepError> {
+    ) -> u64 {
         let c = &self.config;
         state.step += 1;
         let t = state.step as f64;
@@ -174,23 +179,28 @@ impl<P: Params> Optimizer<P> for RAdam {
             exp_avg_sq,
             ..
         } = state;
-        P::zip_apply([params, exp_avg, exp_avg_sq], grad, &mut |[p, m, v], g| {
-            let mut g = if maximize { -g } else { g };
-            if let Some(decay) = decay {
-                *p *= decay;
+        zip_update!(
+            P,
+            previous,
+            [p = params, m = exp_avg, v = exp_avg_sq],
+            grad,
+            |g| {
+                let mut g = if maximize { -g } else { g };
+                if let Some(decay) = decay {
+                    *p *= decay;
+                }
+                if let Some(wd) = l2 {
+                    g += wd * *p;
+                }
+                *m = lerp(*m, g, w1);
+                *v = *v * b2 + c2 * g * g;
+                let corrected = *m / bc1;
+                let update = match rect {
+                    Some(rect) => corrected * lr * (bc2_sqrt / (v.sqrt() + eps)) * rect,
+                    None => corrected * lr,
+                };
+                *p += minus_one * update;
             }
-            if let Some(wd) = l2 {
-                g += wd * *p;
-            }
-            *m = lerp(*m, g, w1);
-            *v = *v * b2 + c2 * g * g;
-            let corrected = *m / bc1;
-            let update = match rect {
-                Some(rect) => corrected * lr * (bc2_sqrt / (v.sqrt() + eps)) * rect,
-                None => corrected * lr,
-            };
-            *p += minus_one * update;
-        });
-        Ok(StepReport::default())
+        )
     }
 }
