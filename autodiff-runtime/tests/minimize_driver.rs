@@ -414,7 +414,16 @@ fn the_driver_steps_every_optimizer_exactly_as_a_plain_loop_does() {
     same("AdamW", AdamW::new(0.05).unwrap());
     same("Adamax", Adamax::new(0.05).unwrap());
     same("NAdam", NAdam::new(0.05).unwrap());
+    let nadam = NAdam::builder().lr(0.05).weight_decay(0.1);
+    same(
+        "NAdam, decoupled decay",
+        nadam.decoupled_weight_decay(true).build().unwrap(),
+    );
     same("RAdam", RAdam::new(0.05).unwrap());
+    same(
+        "RAdam, L2",
+        RAdam::builder().lr(0.05).weight_decay(0.1).build().unwrap(),
+    );
     same("RMSprop", RmsProp::new(0.01).unwrap());
     let centered = RmsProp::builder().lr(0.01).centered(true).momentum(0.5);
     same("RMSprop, centered, momentum", centered.build().unwrap());
