@@ -4,7 +4,22 @@ use std::collections::BTreeSet;
 
 use crate::hash::{HashMap, HashSet};
 
-use super::{Block, Loop, Stmt, VarId};
+use super::{Block, Loop, Op, Stmt, VarId};
+
+/// Every `let` in `block`, nested blocks included: what each value is computed from.
+pub fn lets(block: &Block) -> HashMap<VarId, Op> {
+    let mut out = HashMap::default();
+    let mut stack = vec![block];
+    while let Some(b) = stack.pop() {
+        for s in &b.stmts {
+            if let Stmt::Let(v, op) = s {
+                out.insert(*v, op.clone());
+            }
+            stack.extend(nested_blocks(s));
+        }
+    }
+    out
+}
 
 /// The values `stmt` defines at its own level (not those defined inside its branches or
 /// body). An accumulator or local array is defined by its declaration.

@@ -38,7 +38,7 @@ use crate::ir::{BinOp, Block, Carried, CmpOp, Function, Loop, Op, Stmt, Ty, VarI
 pub fn carry(func: &mut Function) -> bool {
     let facts = Facts {
         ints: int_literals(&func.body),
-        defs: definitions(&func.body),
+        defs: crate::ir::visit::lets(&func.body),
     };
     let mut body = std::mem::take(&mut func.body);
     let changed = carry_in_block(&mut body, func, &facts);
@@ -179,21 +179,6 @@ fn covers_all_but_last(defs: &HashMap<VarId, Op>, range: &crate::ir::Range, like
     is_int(range.start, 0)
         && is_int(*one, 1)
         && matches!(defs.get(len), Some(Op::Len(a, idx)) if idx.is_empty() && *a == like)
-}
-
-/// Every `let` in `block`, nested blocks included.
-fn definitions(block: &Block) -> HashMap<VarId, Op> {
-    let mut out = HashMap::default();
-    let mut stack = vec![block];
-    while let Some(b) = stack.pop() {
-        for s in &b.stmts {
-            if let Stmt::Let(v, op) = s {
-                out.insert(*v, op.clone());
-            }
-            stack.extend(crate::ir::visit::nested_blocks(s));
-        }
-    }
-    out
 }
 
 /// The store and addition [`carry_loop`] rewrites, when `l` is an upward `start..end` loop

@@ -10,7 +10,7 @@
 //! other rewrites.
 
 use crate::hash::HashMap;
-use crate::ir::visit::{nested_blocks, nested_blocks_mut, uses};
+use crate::ir::visit::{nested_blocks_mut, uses};
 use crate::ir::{BinOp, Block, Function, Loop, Op, Stmt, VarId};
 
 /// Rewrites first additions into stores everywhere in `func`; returns whether anything
@@ -22,20 +22,13 @@ pub fn first_writes(func: &mut Function) -> bool {
 
 /// The value of every integer literal in `block`.
 pub(super) fn int_literals(block: &Block) -> HashMap<VarId, i64> {
-    let mut ints = HashMap::default();
-    collect_ints(block, &mut ints);
-    ints
-}
-
-fn collect_ints(block: &Block, out: &mut HashMap<VarId, i64>) {
-    for s in &block.stmts {
-        if let Stmt::Let(v, Op::Int(i)) = s {
-            out.insert(*v, *i);
-        }
-        for b in nested_blocks(s) {
-            collect_ints(b, out);
-        }
-    }
+    crate::ir::build::constants(block)
+        .into_iter()
+        .filter_map(|(v, op)| match op {
+            Op::Int(i) => Some((v, i)),
+            _ => None,
+        })
+        .collect()
 }
 
 fn rewrite_block(block: &mut Block, ints: &HashMap<VarId, i64>) -> bool {

@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative, unit_half_open};
 use crate::optim::bias::{Ahead, BiasCorrections};
-use crate::optim::ops::{lerp, maximum, sqrt};
+use crate::optim::ops::{AdamMoments, lerp, maximum, sqrt};
 use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
@@ -221,36 +221,18 @@ impl AdamRule {
         grad: &P,
         bias: BiasCorrections,
     ) -> u64 {
-        let (beta1, beta2) = self.betas;
         let step_size = self.lr / bias.first;
         let bc2_sqrt = P::Scalar::from_f64(sqrt(bias.second));
         let neg_step = P::Scalar::from_f64(-step_size);
         let eps = P::Scalar::from_f64(self.eps);
-        let w1 = P::Scalar::from_f64(1.0 - beta1);
-        let b2 = P::Scalar::from_f64(beta2);
-        let c2 = P::Scalar::from_f64(1.0 - beta2);
-        let maximize = self.maximize;
-        let (decay, l2) = match (self.weight_decay != 0.0, self.decoupled) {
-            (false, _) => (None, None),
-            (true, true) => (
-                Some(P::Scalar::from_f64(1.0 - self.lr * self.weight_decay)),
-                None,
-            ),
-            (true, false) => (None, Some(P::Scalar::from_f64(self.weight_decay))),
-        };
-        // Everything before the denominator; returns the updated raw second moment.
-        let moments =
-            move |p: &mut P::Scalar, m: &mut P::Scalar, v: &mut P::Scalar, g: P::Scalar| {
-                let mut g = if maximize { -g } else { g };
-                if let Some(decay) = decay {
-                    *p *= decay;
-                }
-                if let Some(wd) = l2 {
-                    g += wd * *p;
-                }
-                *m = lerp(*m, g, w1);
-                *v = *v * b2 + c2 * g * g;
-            };
+        let moments = AdamMoments::<P::Scalar>::new(
+            self.lr,
+            self.betas,
+            self.weight_decay,
+            self.decoupled,
+            self.maximize,
+        );
+        let (w1, b2, c2) = (moments.w1, moments.b2, moments.c2);
         let AdamState {
             exp_avg,
             exp_avg_sq,
@@ -258,7 +240,7 @@ impl AdamRule {
             ..
         } = state;
         // The common configuration, without per-element branches (the same operations).
-        if !maximize && decay.is_none() && l2.is_none() && max_exp_avg_sq.is_none() {
+        if moments.is_plain() && max_exp_avg_sq.is_none() {
             return zip_update!(
                 P,
                 previous,
@@ -279,7 +261,7 @@ impl AdamRule {
                 [p = params, m = exp_avg, v = exp_avg_sq],
                 grad,
                 |g| {
-                    moments(p, m, v, g);
+                    moments.update(p, m, v, g);
                     let denom = v.sqrt() / bc2_sqrt + eps;
                     *p += neg_step * *m / denom;
                 }
@@ -290,7 +272,7 @@ impl AdamRule {
                 [p = params, m = exp_avg, v = exp_avg_sq, vmax = vmax],
                 grad,
                 |g| {
-                    moments(p, m, v, g);
+                    moments.update(p, m, v, g);
                     *vmax = maximum(*vmax, *v);
                     let denom = vmax.sqrt() / bc2_sqrt + eps;
                     *p += neg_step * *m / denom;

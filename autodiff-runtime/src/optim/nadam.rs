@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative};
 use crate::optim::adam::validate_adam_like;
-use crate::optim::ops::{lerp, powf};
+use crate::optim::ops::{AdamMoments, powf};
 use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
@@ -174,20 +174,15 @@ impl NAdam {
         let grad_coef = -c.lr * (1.0 - mu) / (1.0 - state.mu_product);
         let avg_coef = (-c.lr * mu_next) / (1.0 - mu_product_next);
         let s = P::Scalar::from_f64;
-        let (w1, b2, c2, bc2, eps) = (
-            s(1.0 - beta1),
-            s(beta2),
-            s(1.0 - beta2),
-            s(bias_correction2),
-            s(c.eps),
-        );
+        let (bc2, eps) = (s(bias_correction2), s(c.eps));
         let (grad_coef, avg_coef) = (s(grad_coef), s(avg_coef));
-        let (decay, l2) = match (c.weight_decay != 0.0, c.decoupled_weight_decay) {
-            (false, _) => (None, None),
-            (true, true) => (Some(s(1.0 - c.lr * c.weight_decay)), None),
-            (true, false) => (None, Some(s(c.weight_decay))),
-        };
-        let maximize = c.maximize;
+        let moments = AdamMoments::<P::Scalar>::new(
+            c.lr,
+            c.betas,
+            c.weight_decay,
+            c.decoupled_weight_decay,
+            c.maximize,
+        );
         let NAdamState {
             exp_avg,
             exp_avg_sq,
@@ -199,15 +194,7 @@ impl NAdam {
             [p = params, m = exp_avg, v = exp_avg_sq],
             grad,
             |g| {
-                let mut g = if maximize { -g } else { g };
-                if let Some(decay) = decay {
-                    *p *= decay;
-                }
-                if let Some(wd) = l2 {
-                    g += wd * *p;
-                }
-                *m = lerp(*m, g, w1);
-                *v = *v * b2 + c2 * g * g;
+                let g = moments.update(p, m, v, g);
                 let denom = (*v / bc2).sqrt() + eps;
                 *p += grad_coef * g / denom;
                 *p += avg_coef * *m / denom;

@@ -69,3 +69,69 @@ pub(crate) fn l2<T: Real>(weight_decay: f64) -> Option<T> {
         None
     }
 }
+
+/// What every Adam-family update (Adam, AdamW, NAdam, RAdam) does to one component before
+/// its own step, with PyTorch's formulas: the gradient negated if maximizing; weight decay,
+/// either decoupled (`θ ← θ · (1 − lr · wd)`) or L2 (`g ← g + wd · θ`); then the moment
+/// estimates `m ← lerp(m, g, 1 − β₁)` and `v ← β₂ · v + (1 − β₂) · g²`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AdamMoments<T> {
+    maximize: bool,
+    /// `1 − lr · wd`, with decoupled weight decay.
+    decay: Option<T>,
+    /// `wd`, with L2 weight decay.
+    l2: Option<T>,
+    /// `1 − β₁`, the weight of `g` in `m`.
+    pub(crate) w1: T,
+    /// `β₂`.
+    pub(crate) b2: T,
+    /// `1 − β₂`.
+    pub(crate) c2: T,
+}
+
+impl<T: Real> AdamMoments<T> {
+    /// The constants of one step.
+    pub(crate) fn new(
+        lr: f64,
+        (beta1, beta2): (f64, f64),
+        weight_decay: f64,
+        decoupled: bool,
+        maximize: bool,
+    ) -> Self {
+        let (decay, l2) = match (weight_decay != 0.0, decoupled) {
+            (false, _) => (None, None),
+            (true, true) => (Some(T::from_f64(1.0 - lr * weight_decay)), None),
+            (true, false) => (None, Some(T::from_f64(weight_decay))),
+        };
+        AdamMoments {
+            maximize,
+            decay,
+            l2,
+            w1: T::from_f64(1.0 - beta1),
+            b2: T::from_f64(beta2),
+            c2: T::from_f64(1.0 - beta2),
+        }
+    }
+
+    /// Neither maximizing nor decaying: the moments are the whole of it (Adam's path
+    /// without per-component branches).
+    pub(crate) fn is_plain(&self) -> bool {
+        !self.maximize && self.decay.is_none() && self.l2.is_none()
+    }
+
+    /// Decays `p`, updates `m` and `v` from gradient component `g`; returns the gradient
+    /// the moments saw (negated, plus the L2 term).
+    #[inline]
+    pub(crate) fn update(&self, p: &mut T, m: &mut T, v: &mut T, g: T) -> T {
+        let mut g = if self.maximize { -g } else { g };
+        if let Some(decay) = self.decay {
+            *p *= decay;
+        }
+        if let Some(wd) = self.l2 {
+            g += wd * *p;
+        }
+        *m = lerp(*m, g, self.w1);
+        *v = *v * self.b2 + self.c2 * g * g;
+        g
+    }
+}

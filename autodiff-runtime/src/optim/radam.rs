@@ -2,7 +2,7 @@
 
 use crate::error::ConfigError;
 use crate::optim::adam::validate_adam_like;
-use crate::optim::ops::{lerp, powf, sqrt};
+use crate::optim::ops::{AdamMoments, powf, sqrt};
 use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
@@ -157,22 +157,16 @@ impl RAdam {
             )
         });
         let s = P::Scalar::from_f64;
-        let (w1, b2, c2, bc1, eps, lr) = (
-            s(1.0 - beta1),
-            s(beta2),
-            s(1.0 - beta2),
-            s(bias_correction1),
-            s(c.eps),
-            s(c.lr),
-        );
+        let (bc1, eps, lr) = (s(bias_correction1), s(c.eps), s(c.lr));
         let bc2_sqrt = s(sqrt(bias_correction2));
         let rect = rect.map(s);
-        let (decay, l2) = match (c.weight_decay != 0.0, c.decoupled_weight_decay) {
-            (false, _) => (None, None),
-            (true, true) => (Some(s(1.0 - c.lr * c.weight_decay)), None),
-            (true, false) => (None, Some(s(c.weight_decay))),
-        };
-        let maximize = c.maximize;
+        let moments = AdamMoments::<P::Scalar>::new(
+            c.lr,
+            c.betas,
+            c.weight_decay,
+            c.decoupled_weight_decay,
+            c.maximize,
+        );
         let minus_one = -P::Scalar::one();
         let RAdamState {
             exp_avg,
@@ -185,15 +179,7 @@ impl RAdam {
             [p = params, m = exp_avg, v = exp_avg_sq],
             grad,
             |g| {
-                let mut g = if maximize { -g } else { g };
-                if let Some(decay) = decay {
-                    *p *= decay;
-                }
-                if let Some(wd) = l2 {
-                    g += wd * *p;
-                }
-                *m = lerp(*m, g, w1);
-                *v = *v * b2 + c2 * g * g;
+                moments.update(p, m, v, g);
                 let corrected = *m / bc1;
                 let update = match rect {
                     Some(rect) => corrected * lr * (bc2_sqrt / (v.sqrt() + eps)) * rect,
