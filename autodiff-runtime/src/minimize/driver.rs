@@ -89,7 +89,9 @@ where
     Opt: Optimizer<P>,
 {
     /// A run on a function returning `(loss, gradient)`, the shape of the
-    /// `f_value_and_grad` functions `#[differentiable]` generates.
+    /// `f_value_and_grad` functions `#[differentiable]` generates. (For a function of one
+    /// array `&[T; N]`, its `f_value_and_grad_into` goes to [`Minimize::new`] as it is and
+    /// saves copying the gradient at every step.)
     ///
     /// ```
     /// use autodiff_runtime::minimize::Minimize;
