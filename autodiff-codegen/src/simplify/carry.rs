@@ -11,15 +11,15 @@
 //! the pending value in a variable and writes each element once:
 //!
 //! ```text
-//! let mut k = 0.0;
-//! for i in 0..n - 1 { …; d_x[i] = k + d_t; k = d_b; }
-//! if 0 < n - 1 { d_x[n - 1] = k; }
+//! let mut carry = 0.0;
+//! for i in 0..n - 1 { …; d_x[i] = carry + d_t; carry = d_b; }
+//! if 0 < n - 1 { d_x[n - 1] = carry; }
 //! ```
 //!
 //! The rewrite applies to an upward `start..end` loop over an accumulator that is all
 //! zeros when the loop starts and that the loop touches only as `acc[ind + c + 1] = v` and
-//! `acc[ind + c] += w` (in either order). It is exact: `k + w` adds the same two values as
-//! `acc[ind + c] += w` did (the element held the previous iteration's `v`, or a zero).
+//! `acc[ind + c] += w` (in either order). It is exact: `carry + w` adds the same two values
+//! as `acc[ind + c] += w` did (the element held the previous iteration's `v`, or a zero).
 //!
 //! When the loop is `0..len - 1` over an accumulator of length `len` with `c = 0` (the
 //! Rosenbrock loop), it stores every element but the last, and the store after the loop is
@@ -113,7 +113,8 @@ fn carry_loop(
     let last = func.new_var(elem.clone(), "carry", false);
     let sum = func.new_var(elem, "t", false);
 
-    // In the body: `acc[ind + c] = k + added;` and `k` becomes the stored value.
+    // In the body: `acc[ind + c] = carry + added;`, and `carry` becomes the stored value.
+    let before = vec![Stmt::Let(zero, Op::Float(0.0))];
     let Stmt::AddAt(_, idx, added) = l.body.stmts[n.add].clone() else {
         return None;
     };
@@ -138,10 +139,9 @@ fn carry_loop(
     // the loop, so nothing reads the zeros.
     if n.offset == 0 && covers_all_but_last(&facts.defs, &range, like) {
         func.overwritten.insert(acc);
-        let before = vec![Stmt::Let(zero, Op::Float(0.0))];
         return Some((before, vec![Stmt::Store(acc, vec![range.end], last)]));
     }
-    // After the loop, if it ran: `acc[end + c] = k;` (the last iteration's `ind + c + 1`).
+    // After the loop, if it ran: `acc[end + c] = carry;` (the last iteration's `ind + c + 1`).
     let int = func.ty(range.end).clone();
     let ran = func.new_var(Ty::Bool, "t", false);
     let mut then_block = Block::default();
@@ -157,7 +157,6 @@ fn carry_loop(
         at
     };
     then_block.stmts.push(Stmt::Store(acc, vec![at], last));
-    let before = vec![Stmt::Let(zero, Op::Float(0.0))];
     let after = vec![
         Stmt::Let(ran, Op::Cmp(CmpOp::Lt, range.start, range.end)),
         Stmt::If {
