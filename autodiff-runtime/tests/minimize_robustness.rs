@@ -248,6 +248,53 @@ fn a_failed_line_search_stops_with_the_parameters_the_step_started_from() {
     );
 }
 
+/// An optimizer that evaluates the objective twice during its step (a line search) and
+/// then lands on an infinite point.
+struct SearchesThenOverflows;
+
+impl Hyperparameters for SearchesThenOverflows {
+    fn learning_rate(&self) -> f64 {
+        1.0
+    }
+    fn set_learning_rate(&mut self, _: f64) {}
+}
+
+impl Optimizer<f64> for SearchesThenOverflows {
+    type State = ();
+    fn init(&self, _: &f64) {}
+    fn step<O: Objective<f64>>(
+        &self,
+        _: &mut (),
+        x: &mut f64,
+        _: f64,
+        _: &f64,
+        objective: &mut O,
+    ) -> Result<StepReport, StepError> {
+        let mut g = 0.0;
+        objective.evaluate(&(*x + 1.0), &mut g);
+        objective.evaluate(&(*x + 2.0), &mut g);
+        *x = f64::INFINITY;
+        Ok(StepReport { evaluations: 2 })
+    }
+}
+
+#[test]
+fn evaluations_of_a_step_that_is_undone_are_still_counted() {
+    let calls = Cell::new(0);
+    let counted = |x: &f64, g: &mut f64| {
+        calls.set(calls.get() + 1);
+        square(x, g)
+    };
+    let result = Minimize::new(counted, 3.0, SearchesThenOverflows)
+        .run()
+        .unwrap();
+    assert_eq!(
+        (result.status, result.steps, result.params),
+        (Status::NonFiniteParameters, 0, 3.0)
+    );
+    assert_eq!((result.evaluations, calls.get()), (3, 3));
+}
+
 #[test]
 fn lbfgs_line_search_evaluations_are_counted() {
     let calls = Cell::new(0);

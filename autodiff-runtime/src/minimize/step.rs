@@ -94,11 +94,15 @@ where
             evaluated: Some(loss),
         })
     };
-    match outcome {
-        Ok(checked) if checked.finite => *evaluations += checked.report.evaluations,
-        Ok(_) => return undo(params, Status::NonFiniteParameters),
+    let checked = match outcome {
+        Ok(checked) => checked,
         Err(StepError::LineSearchFailed) => return undo(params, Status::LineSearchFailed),
         Err(StepError::NonFinite) => return undo(params, Status::NonFiniteLoss),
+    };
+    // The step's own evaluations count even when its result is then undone.
+    *evaluations += checked.report.evaluations;
+    if !checked.finite {
+        return undo(params, Status::NonFiniteParameters);
     }
 
     let data = StepData {
