@@ -3,7 +3,7 @@
 
 mod common;
 
-use autodiff_runtime::optim::{Adagrad, Adam, Sgd};
+use autodiff_runtime::optim::{Adagrad, Adam, AdamConfig, Sgd};
 use autodiff_runtime::schedule::*;
 use autodiff_runtime::{Hyperparameters, Optimizer};
 use common::{Fixture, rel_err, torch_cases};
@@ -241,6 +241,46 @@ fn adam_under_a_momentum_schedule_uses_each_steps_betas() {
             if t % every == 0 {
                 schedule.step(&mut adam, 0.0);
             }
+        }
+    }
+}
+
+/// Past step 369 `0.9^t` is negligible and Adam stops calling `pow` for `1 - β₁ᵗ` (with
+/// `β₂ = 0.9` too, and from step 77 on with `β₁ = 0.6`): a long run, with β₁ moved after
+/// the corrections saturated, is still PyTorch's formula bit for bit.
+#[test]
+fn adam_long_runs_stay_bit_for_bit_once_the_corrections_saturate() {
+    let grad = |p: &[f64; 2]| [2.0 * p[0] - 1.0, 4.0 * p[1] + 0.5];
+    for beta2 in [0.999_f64, 0.9] {
+        let mut adam = AdamConfig {
+            lr: 0.01,
+            betas: (0.9, beta2),
+            ..AdamConfig::default()
+        }
+        .build()
+        .unwrap();
+        let mut p = [1.0_f64, -2.0];
+        let mut state = adam.init(&p);
+        let (mut q, mut m, mut v) = (p, [0.0_f64; 2], [0.0_f64; 2]);
+        let mut objective = |_: &[f64; 2], _: &mut [f64; 2]| 0.0;
+        for t in 1..=1500 {
+            if t == 700 {
+                adam.set_momentum(0.6);
+            }
+            let (lr, beta1) = (adam.learning_rate(), adam.momentum().unwrap());
+            // PyTorch's `_single_tensor_adam`, written out.
+            let gq = grad(&q);
+            let step_size = lr / (1.0 - beta1.powf(t as f64));
+            let bc2_sqrt = (1.0 - beta2.powf(t as f64)).sqrt();
+            for i in 0..2 {
+                m[i] += (1.0 - beta1) * (gq[i] - m[i]);
+                v[i] = v[i] * beta2 + (1.0 - beta2) * gq[i] * gq[i];
+                q[i] += -step_size * m[i] / (v[i].sqrt() / bc2_sqrt + 1e-8);
+            }
+            let g = grad(&p);
+            adam.step(&mut state, &mut p, 0.0, &g, &mut objective)
+                .unwrap();
+            assert_eq!(p, q, "step {t}, beta2 {beta2}");
         }
     }
 }

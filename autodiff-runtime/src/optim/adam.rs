@@ -207,7 +207,7 @@ impl AdamRule {
         state.step += 1;
         let bias = state.ahead.corrections(self.betas, state.step);
         let non_finite = self.apply(state, params, previous, grad, bias);
-        state.ahead.prepare(self.betas, state.step);
+        state.ahead.prepare(bias);
         non_finite
     }
 
