@@ -2,7 +2,7 @@
 
 use crate::error::{ConfigError, non_negative, unit_half_open};
 use crate::optim::bias::{Ahead, BiasCorrections};
-use crate::optim::ops::{AdamMoments, lerp, maximum, sqrt};
+use crate::optim::ops::{AdamMoments, maximum, sqrt};
 use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
@@ -247,7 +247,7 @@ impl AdamRule {
                 [p = params, m = exp_avg, v = exp_avg_sq],
                 grad,
                 |g| {
-                    *m = lerp(*m, g, w1);
+                    *m = w1.apply(*m, g);
                     *v = *v * b2 + c2 * g * g;
                     let denom = v.sqrt() / bc2_sqrt + eps;
                     *p += neg_step * *m / denom;

@@ -2,7 +2,7 @@
 
 use crate::error::ConfigError;
 use crate::optim::adam::validate_adam_like;
-use crate::optim::ops::{effective_grad, l2, lerp, maximum, powf};
+use crate::optim::ops::{Lerp, effective_grad, l2, maximum, powf};
 use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
@@ -140,7 +140,7 @@ impl Adamax {
         let (beta1, beta2) = c.betas;
         let clr = c.lr / (1.0 - powf(beta1, state.step as f64));
         let s = P::Scalar::from_f64;
-        let (w1, b2, eps, neg_clr) = (s(1.0 - beta1), s(beta2), s(c.eps), s(-clr));
+        let (w1, b2, eps, neg_clr) = (Lerp::new(s(1.0 - beta1)), s(beta2), s(c.eps), s(-clr));
         let wd = l2::<P::Scalar>(c.weight_decay);
         let maximize = c.maximize;
         let AdamaxState {
@@ -153,7 +153,7 @@ impl Adamax {
             grad,
             |g| {
                 let g = effective_grad(g, *p, maximize, wd);
-                *m = lerp(*m, g, w1);
+                *m = w1.apply(*m, g);
                 *u = maximum(*u * b2, g.abs() + eps);
                 *p += neg_clr * *m / *u;
             }

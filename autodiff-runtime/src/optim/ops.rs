@@ -2,14 +2,41 @@
 
 use crate::real::Real;
 
-/// `torch.lerp(start, end, weight)` as ATen's `Lerp.h` computes it: `start + w (end - start)`
-/// when `|w| < 0.5`, otherwise `end - (end - start)(1 - w)`.
-#[inline]
-pub(crate) fn lerp<T: Real>(start: T, end: T, weight: T) -> T {
-    if weight.abs() < T::from_f64(0.5) {
-        start + weight * (end - start)
-    } else {
-        end - (end - start) * (T::one() - weight)
+/// `torch.lerp(start, end, weight)` for one weight, as ATen's `Lerp.h` computes it:
+/// `start + w (end - start)` when `|w| < 0.5`, otherwise `end - (end - start)(1 - w)`.
+///
+/// The second form is computed as `end + (end - start) · -(1 - w)`, the same value bit for
+/// bit (negating a factor negates a product exactly, and `a + (-b)` is `a - b`). So both are
+/// `base + w' (end - start)` with the branch settled once per weight: each component
+/// selects only its `base`, beside the product, instead of selecting between two finished
+/// results after it, on the optimizer's longest dependency chain (a 2-D Adam run through
+/// the driver: 2 % faster).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lerp<T> {
+    /// `w`, or `−(1 − w)` (not `w − 1`, which is `+0` where `−(1 − w)` is `−0`).
+    factor: T,
+    /// Whether the base is `end` (`|w| ≥ 0.5`).
+    from_end: bool,
+}
+
+impl<T: Real> Lerp<T> {
+    /// The interpolation with `weight`.
+    #[inline]
+    pub(crate) fn new(weight: T) -> Self {
+        let from_end = weight.abs() >= T::from_f64(0.5);
+        let factor = if from_end {
+            -(T::one() - weight)
+        } else {
+            weight
+        };
+        Lerp { factor, from_end }
+    }
+
+    /// `torch.lerp(start, end, weight)`.
+    #[inline]
+    pub(crate) fn apply(self, start: T, end: T) -> T {
+        let base = if self.from_end { end } else { start };
+        base + self.factor * (end - start)
     }
 }
 
@@ -81,8 +108,8 @@ pub(crate) struct AdamMoments<T> {
     decay: Option<T>,
     /// `wd`, with L2 weight decay.
     l2: Option<T>,
-    /// `1 − β₁`, the weight of `g` in `m`.
-    pub(crate) w1: T,
+    /// `m`'s interpolation towards `g`, with weight `1 − β₁`.
+    pub(crate) w1: Lerp<T>,
     /// `β₂`.
     pub(crate) b2: T,
     /// `1 − β₂`.
@@ -107,7 +134,7 @@ impl<T: Real> AdamMoments<T> {
             maximize,
             decay,
             l2,
-            w1: T::from_f64(1.0 - beta1),
+            w1: Lerp::new(T::from_f64(1.0 - beta1)),
             b2: T::from_f64(beta2),
             c2: T::from_f64(1.0 - beta2),
         }
@@ -130,8 +157,82 @@ impl<T: Real> AdamMoments<T> {
         if let Some(wd) = self.l2 {
             g += wd * *p;
         }
-        *m = lerp(*m, g, self.w1);
+        *m = self.w1.apply(*m, g);
         *v = *v * self.b2 + self.c2 * g * g;
         g
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ATen's `lerp`, branch and all.
+    fn aten_lerp(start: f64, end: f64, weight: f64) -> f64 {
+        if weight.abs() < 0.5 {
+            start + weight * (end - start)
+        } else {
+            end - (end - start) * (1.0 - weight)
+        }
+    }
+
+    #[test]
+    fn lerp_is_atens_formula_bit_for_bit() {
+        let values = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.3,
+            -2.5,
+            1e-300,
+            7.25e12,
+            3.0e-8,
+            0.1,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let weights = [
+            0.0,
+            -0.0,
+            0.1,
+            0.001,
+            0.25,
+            0.49999999999999994,
+            0.5,
+            0.75,
+            0.9,
+            0.999,
+            1.0,
+            -0.3,
+            -0.5,
+            -2.0,
+            1.5,
+        ];
+        // And pseudo-random ones, with exponents spread wide.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut random = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+            (mantissa - 0.5) * 2f64.powi((state % 40) as i32 - 20)
+        };
+        let randoms: [f64; 60] = core::array::from_fn(|_| random());
+        for &weight in weights.iter().chain(&randoms[..20]) {
+            let lerp = Lerp::new(weight);
+            for &start in values.iter().chain(&randoms[20..40]) {
+                for &end in values.iter().chain(&randoms[40..]) {
+                    let (ours, aten) = (lerp.apply(start, end), aten_lerp(start, end, weight));
+                    assert!(
+                        ours.to_bits() == aten.to_bits() || (ours.is_nan() && aten.is_nan()),
+                        "lerp({start:e}, {end:e}, {weight:e}): {ours:e} vs ATen {aten:e}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! [`RmsProp`]: RMSprop, optionally centered and with momentum.
 
 use crate::error::{ConfigError, non_negative, unit_closed};
-use crate::optim::ops::{effective_grad, l2, lerp};
+use crate::optim::ops::{Lerp, effective_grad, l2};
 use crate::{CheckedStep, Objective, Optimizer, Params, Real, StepError, StepReport};
 
 optimizer_config! {
@@ -169,7 +169,7 @@ impl RmsProp {
         let (alpha, c2, w, eps, neg_lr, mu) = (
             s(c.alpha),
             s(1.0 - c.alpha),
-            s(1.0 - c.alpha),
+            Lerp::new(s(1.0 - c.alpha)),
             s(c.eps),
             s(-c.lr),
             s(c.momentum),
@@ -193,7 +193,7 @@ impl RmsProp {
             *v = *v * alpha + c2 * g * g;
             let avg = match ga {
                 Some(ga) => {
-                    *ga = lerp(*ga, g, w);
+                    *ga = w.apply(*ga, g);
                     (*v + (-one) * *ga * *ga).sqrt() + eps
                 }
                 None => v.sqrt() + eps,
