@@ -283,6 +283,9 @@ fn main() {
                 method("hand loop", || {
                     black_box(hand_2d(black_box(X0_2D)));
                 }),
+                method("hand loop skipping powers", || {
+                    black_box(hand_2d_skipping_powers(black_box(X0_2D)));
+                }),
             ],
         );
         let x0 = x0_100d();
