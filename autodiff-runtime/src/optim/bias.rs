@@ -21,18 +21,15 @@ use crate::optim::ops::powf;
 /// exactly `1` for all `t' ≥ t` (see the module documentation).
 const NEGLIGIBLE: f64 = 1.0 / (1u64 << 56) as f64;
 
-/// `1 − β₁ᵗ` and `1 − β₂ᵗ` for one step `t` and one pair of betas.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// `β₁ᵗ` and `β₂ᵗ` for one step `t` and one pair of betas, and from them the corrections.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) struct BiasCorrections {
+    /// `t`; `0` in a cache that holds nothing (steps count from 1).
     step: u64,
     betas: (f64, f64),
     /// `β₁ᵗ` and `β₂ᵗ` as `pow` computes them, or — once negligible — the first negligible
     /// value, kept.
     powers: (f64, f64),
-    /// `1 − β₁ᵗ`.
-    pub(crate) first: f64,
-    /// `1 − β₂ᵗ`.
-    pub(crate) second: f64,
 }
 
 impl BiasCorrections {
@@ -40,7 +37,23 @@ impl BiasCorrections {
     #[inline]
     pub(crate) fn new(betas: (f64, f64), step: u64) -> Self {
         let t = step as f64;
-        Self::from_powers(step, betas, (powf(betas.0, t), powf(betas.1, t)))
+        BiasCorrections {
+            step,
+            betas,
+            powers: (powf(betas.0, t), powf(betas.1, t)),
+        }
+    }
+
+    /// `1 − β₁ᵗ`.
+    #[inline]
+    pub(crate) fn first(&self) -> f64 {
+        1.0 - self.powers.0
+    }
+
+    /// `1 − β₂ᵗ`.
+    #[inline]
+    pub(crate) fn second(&self) -> f64 {
+        1.0 - self.powers.1
     }
 
     /// The corrections for the step after this one, with the same betas: the same values
@@ -56,21 +69,13 @@ impl BiasCorrections {
                 power_not_speculated(beta, t)
             }
         };
-        let powers = (
-            power(self.betas.0, self.powers.0),
-            power(self.betas.1, self.powers.1),
-        );
-        Self::from_powers(step, self.betas, powers)
-    }
-
-    #[inline]
-    fn from_powers(step: u64, betas: (f64, f64), powers: (f64, f64)) -> Self {
         BiasCorrections {
             step,
-            betas,
-            powers,
-            first: 1.0 - powers.0,
-            second: 1.0 - powers.1,
+            betas: self.betas,
+            powers: (
+                power(self.betas.0, self.powers.0),
+                power(self.betas.1, self.powers.1),
+            ),
         }
     }
 }
@@ -93,7 +98,7 @@ fn power_not_speculated(beta: f64, t: f64) -> f64 {
 /// step counts are, whatever each computed ahead.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Ahead {
-    next: Option<BiasCorrections>,
+    next: BiasCorrections,
 }
 
 impl PartialEq for Ahead {
@@ -107,9 +112,11 @@ impl Ahead {
     /// otherwise fresh ones.
     #[inline]
     pub(crate) fn corrections(&self, betas: (f64, f64), step: u64) -> BiasCorrections {
-        match self.next {
-            Some(b) if b.step == step && b.betas == betas => b,
-            _ => BiasCorrections::new(betas, step),
+        let b = self.next;
+        if b.step == step && b.betas == betas {
+            b
+        } else {
+            BiasCorrections::new(betas, step)
         }
     }
 
@@ -117,7 +124,7 @@ impl Ahead {
     /// with the same betas.
     #[inline]
     pub(crate) fn prepare(&mut self, current: BiasCorrections) {
-        self.next = Some(current.next());
+        self.next = current.next();
     }
 }
 
@@ -136,8 +143,8 @@ mod tests {
             for step in 1..=20_000u64 {
                 let direct = BiasCorrections::new((beta1, beta2), step);
                 assert_eq!(
-                    (ahead.first.to_bits(), ahead.second.to_bits()),
-                    (direct.first.to_bits(), direct.second.to_bits()),
+                    (ahead.first().to_bits(), ahead.second().to_bits()),
+                    (direct.first().to_bits(), direct.second().to_bits()),
                     "betas ({beta1}, {beta2}), step {step}"
                 );
                 ahead = ahead.next();
@@ -157,7 +164,7 @@ mod tests {
             if saturated_at.is_some() {
                 // The kept power, not a new one: `pow` was not called.
                 assert_eq!(next.powers.0.to_bits(), b.powers.0.to_bits());
-                assert_eq!(next.first, 1.0);
+                assert_eq!(next.first(), 1.0);
             }
             b = next;
         }
@@ -175,7 +182,7 @@ mod tests {
             ahead.corrections((0.9, 0.999), 2),
             BiasCorrections::new((0.9, 0.999), 2)
         );
-        assert_eq!(ahead.next.unwrap().step, 2);
+        assert_eq!(ahead.next.step, 2);
         // Other betas or another step: computed afresh.
         assert_eq!(
             ahead.corrections((0.8, 0.999), 2),
