@@ -286,6 +286,9 @@ fn main() {
                 method("hand loop skipping powers", || {
                     black_box(hand_2d_skipping_powers(black_box(X0_2D)));
                 }),
+                method("hand loop skipping powers, checked", || {
+                    black_box(hand_2d_skipping_powers_checked(black_box(X0_2D)));
+                }),
             ],
         );
         let x0 = x0_100d();
@@ -298,6 +301,9 @@ fn main() {
                 }),
                 method("hand loop", || {
                     black_box(hand_100d(black_box(x0)));
+                }),
+                method("hand loop skipping powers, checked", || {
+                    black_box(hand_100d_skipping_powers_checked(black_box(x0)));
                 }),
                 method("minimize, hand gradient", || {
                     black_box(minimize_hand_grad_100d(black_box(x0)));

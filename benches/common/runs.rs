@@ -24,6 +24,16 @@ pub enum Powers {
     SkipNegligible,
 }
 
+/// Whether a hand loop guards its run as the driver does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// No checks: the loop trusts every loss, gradient and update.
+    None,
+    /// The driver's checks, written as plainly: stop on a non-finite loss or gradient,
+    /// keep the parameters before each update and go back to them if it is not finite.
+    Checked,
+}
+
 /// `βᵗ`, or — once the last power was negligible and `powers` allows — that power kept.
 #[inline]
 fn power(powers: Powers, beta: f64, t: f64, last: f64) -> f64 {
@@ -45,12 +55,13 @@ fn powf_not_speculated(beta: f64, t: f64) -> f64 {
 /// (0.9, 0.999), eps 1e-8) written out as a plain loop over arrays, operation for operation
 /// as PyTorch computes it (`beta ** step` with `powf`, `exp_avg.lerp_(grad, 1 - beta1)`), so
 /// it ends bit for bit where the runtime's `Adam` ends with the same gradient (checked in
-/// [`check_runs`]). Returns the final parameters and the last loss.
+/// [`check_runs`]), with or without skipping negligible powers and guarding the run.
+/// Returns the final parameters and the last loss.
 pub fn adam_loop<const N: usize>(
     mut p: [f64; N],
     lr: f64,
     steps: usize,
-    powers: Powers,
+    (powers, guard): (Powers, Guard),
     mut value_and_grad: impl FnMut(&[f64; N], &mut [f64; N]) -> f64,
 ) -> ([f64; N], f64) {
     let (beta1, beta2, eps) = (0.9_f64, 0.999_f64, 1e-8);
@@ -58,10 +69,21 @@ pub fn adam_loop<const N: usize>(
     let mut m = [0.0; N];
     let mut v = [0.0; N];
     let mut g = [0.0; N];
+    let mut before = p;
     let mut loss = 0.0;
     let (mut power1, mut power2) = (1.0, 1.0);
+    let checked = guard == Guard::Checked;
+    // `x - x` is zero exactly when `x` is finite: one OR over the bits checks many values.
+    let non_finite = |x: f64| (x - x).to_bits();
     for t in 1..=steps {
         loss = value_and_grad(&p, &mut g);
+        if checked
+            && g.iter()
+                .fold(non_finite(loss), |bad, &gi| bad | non_finite(gi))
+                != 0
+        {
+            break;
+        }
         let t = t as f64;
         (power1, power2) = (
             power(powers, beta1, t, power1),
@@ -69,11 +91,22 @@ pub fn adam_loop<const N: usize>(
         );
         let neg_step = -(lr / (1.0 - power1));
         let bc2_sqrt = (1.0 - power2).sqrt();
+        let mut bad = 0;
         for i in 0..N {
+            if checked {
+                before[i] = p[i];
+            }
             // torch.lerp with weight < 0.5: start + weight * (end - start)
             m[i] += w1 * (g[i] - m[i]);
             v[i] = v[i] * beta2 + c2 * g[i] * g[i];
             p[i] += neg_step * m[i] / (v[i].sqrt() / bc2_sqrt + eps);
+            if checked {
+                bad |= non_finite(p[i]);
+            }
+        }
+        if bad != 0 {
+            p = before;
+            break;
         }
     }
     (p, loss)
@@ -110,17 +143,22 @@ pub fn minimize_2d(x0: [f64; 2]) -> Run<2> {
 }
 
 pub fn hand_2d(x0: [f64; 2]) -> Run<2> {
-    hand_2d_computing(Powers::EveryStep, x0)
+    hand_2d_with((Powers::EveryStep, Guard::None), x0)
 }
 
-/// [`hand_2d`] skipping negligible powers as the runtime's Adam does: what is left of the
-/// difference is the driver's.
+/// [`hand_2d`] skipping negligible powers as the runtime's Adam does.
 pub fn hand_2d_skipping_powers(x0: [f64; 2]) -> Run<2> {
-    hand_2d_computing(Powers::SkipNegligible, x0)
+    hand_2d_with((Powers::SkipNegligible, Guard::None), x0)
 }
 
-fn hand_2d_computing(powers: Powers, x0: [f64; 2]) -> Run<2> {
-    adam_loop(x0, 0.01, STEPS, powers, |p, g| {
+/// [`hand_2d_skipping_powers`] with the driver's checks: the same work as the driver does,
+/// so what is left of the difference is the driver's.
+pub fn hand_2d_skipping_powers_checked(x0: [f64; 2]) -> Run<2> {
+    hand_2d_with((Powers::SkipNegligible, Guard::Checked), x0)
+}
+
+fn hand_2d_with(variant: (Powers, Guard), x0: [f64; 2]) -> Run<2> {
+    adam_loop(x0, 0.01, STEPS, variant, |p, g| {
         let (f, (dx, dy)) = rosenbrock2_hand(p[0], p[1]);
         *g = [dx, dy];
         f
@@ -141,9 +179,16 @@ pub fn minimize_100d(x0: [f64; 100]) -> Run<100> {
 }
 
 pub fn hand_100d(x0: [f64; 100]) -> Run<100> {
-    adam_loop(x0, 0.01, STEPS, Powers::EveryStep, |p, g| {
-        rosenbrock_hand_into(p, g)
-    })
+    hand_100d_with((Powers::EveryStep, Guard::None), x0)
+}
+
+/// [`hand_100d`] doing the driver's work: skipping negligible powers, with its checks.
+pub fn hand_100d_skipping_powers_checked(x0: [f64; 100]) -> Run<100> {
+    hand_100d_with((Powers::SkipNegligible, Guard::Checked), x0)
+}
+
+fn hand_100d_with(variant: (Powers, Guard), x0: [f64; 100]) -> Run<100> {
+    adam_loop(x0, 0.01, STEPS, variant, |p, g| rosenbrock_hand_into(p, g))
 }
 
 /// The driver with the hand-written gradient: separates the driver's cost from the
@@ -167,7 +212,7 @@ pub fn hand_loop_generated_grad_100d(x0: [f64; 100]) -> Run<100> {
         x0,
         0.01,
         STEPS,
-        Powers::EveryStep,
+        (Powers::EveryStep, Guard::None),
         rosenbrock_array_value_and_grad_into::<100>,
     )
 }
@@ -195,6 +240,11 @@ pub fn check_runs() {
         hand_2d(X0_2D),
         "2-D hand loop skipping negligible powers vs computing them: not bit for bit"
     );
+    assert_eq!(
+        hand_2d_skipping_powers_checked(X0_2D),
+        hand_2d(X0_2D),
+        "2-D hand loop with the driver's checks vs without: not bit for bit"
+    );
     let x0 = x0_100d();
     let hand = hand_100d(x0);
     let minimize = minimize_100d(x0);
@@ -204,6 +254,11 @@ pub fn check_runs() {
         &hand.0,
         hand.1,
         "100-D minimize vs hand loop",
+    );
+    assert_eq!(
+        hand_100d_skipping_powers_checked(x0),
+        hand,
+        "100-D hand loop doing the driver's work vs without: not bit for bit"
     );
     assert_eq!(
         minimize_hand_grad_100d(x0),
