@@ -74,6 +74,7 @@ pub fn adam_loop<const N: usize>(
     let (mut power1, mut power2) = (1.0, 1.0);
     let checked = guard == Guard::Checked;
     // `x - x` is zero exactly when `x` is finite: one OR over the bits checks many values.
+    #[allow(clippy::eq_op)]
     let non_finite = |x: f64| (x - x).to_bits();
     for t in 1..=steps {
         loss = value_and_grad(&p, &mut g);
