@@ -285,6 +285,35 @@ fn adam_long_runs_stay_bit_for_bit_once_the_corrections_saturate() {
     }
 }
 
+/// A schedule may set a negative β₁ (PyTorch's param groups take any value): its powers
+/// alternate in sign, and the corrections must follow them, not keep a negative power.
+#[test]
+fn adam_with_a_negative_beta1_follows_pytorchs_formula() {
+    let grad = |p: &[f64; 2]| [2.0 * p[0] - 1.0, 4.0 * p[1] + 0.5];
+    let mut adam = Adam::new(0.1).unwrap();
+    adam.set_momentum(-0.5);
+    let (beta1, beta2) = (-0.5_f64, 0.999_f64);
+    let mut p = [1.0_f64, -2.0];
+    let mut state = adam.init(&p);
+    let (mut q, mut m, mut v) = (p, [0.0_f64; 2], [0.0_f64; 2]);
+    let mut objective = |_: &[f64; 2], _: &mut [f64; 2]| 0.0;
+    for t in 1..=120 {
+        let gq = grad(&q);
+        let step_size = 0.1 / (1.0 - beta1.powf(t as f64));
+        let bc2_sqrt = (1.0 - beta2.powf(t as f64)).sqrt();
+        for i in 0..2 {
+            // torch.lerp with weight 1 - β₁ = 1.5 ≥ 0.5: end - (end - start)(1 - weight).
+            m[i] = gq[i] - (gq[i] - m[i]) * (1.0 - (1.0 - beta1));
+            v[i] = v[i] * beta2 + (1.0 - beta2) * gq[i] * gq[i];
+            q[i] += -step_size * m[i] / (v[i].sqrt() / bc2_sqrt + 1e-8);
+        }
+        let g = grad(&p);
+        adam.step(&mut state, &mut p, 0.0, &g, &mut objective)
+            .unwrap();
+        assert_eq!(p, q, "step {t}");
+    }
+}
+
 #[test]
 fn one_cycle_three_phase_returns_to_initial_lr_then_anneals_to_min() {
     let mut sgd = Sgd::builder().momentum(0.9).build().unwrap();

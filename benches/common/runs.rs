@@ -29,15 +29,16 @@ pub enum Powers {
 pub enum Guard {
     /// No checks: the loop trusts every loss, gradient and update.
     None,
-    /// The driver's checks, written as plainly: stop on a non-finite loss or gradient,
-    /// keep the parameters before each update and go back to them if it is not finite.
+    /// The driver's checks, written as plainly: keep the parameters before each update; on
+    /// a non-finite loss or gradient go back to the last ones (and keep the last finite
+    /// loss), on a non-finite update to those before it; then stop.
     Checked,
 }
 
 /// `βᵗ`, or — once the last power was negligible and `powers` allows — that power kept.
 #[inline]
 fn power(powers: Powers, beta: f64, t: f64, last: f64) -> f64 {
-    if powers == Powers::SkipNegligible && last < 1.0 / (1u64 << 56) as f64 {
+    if powers == Powers::SkipNegligible && last.abs() < 1.0 / (1u64 << 56) as f64 {
         last
     } else {
         powf_not_speculated(beta, t)
@@ -77,14 +78,16 @@ pub fn adam_loop<const N: usize>(
     #[allow(clippy::eq_op)]
     let non_finite = |x: f64| (x - x).to_bits();
     for t in 1..=steps {
-        loss = value_and_grad(&p, &mut g);
+        let evaluated = value_and_grad(&p, &mut g);
         if checked
             && g.iter()
-                .fold(non_finite(loss), |bad, &gi| bad | non_finite(gi))
+                .fold(non_finite(evaluated), |bad, &gi| bad | non_finite(gi))
                 != 0
         {
+            p = before;
             break;
         }
+        loss = evaluated;
         let t = t as f64;
         (power1, power2) = (
             power(powers, beta1, t, power1),
@@ -246,6 +249,7 @@ pub fn check_runs() {
         hand_2d(X0_2D),
         "2-D hand loop with the driver's checks vs without: not bit for bit"
     );
+    check_guards();
     let x0 = x0_100d();
     let hand = hand_100d(x0);
     let minimize = minimize_100d(x0);
@@ -271,6 +275,50 @@ pub fn check_runs() {
         minimize,
         "100-D hand loop with the generated gradient vs minimize: not bit for bit"
     );
+}
+
+/// The checked hand loop stops where the driver stops: on a non-finite loss (step 5) and on
+/// a non-finite gradient (step 7), at the same parameters with the same last loss.
+fn check_guards() {
+    for (bad_call, bad_loss) in [(5, true), (7, false)] {
+        let objective = || {
+            let mut calls = 0;
+            move |p: &[f64; 2], g: &mut [f64; 2]| {
+                calls += 1;
+                let (f, (dx, dy)) = rosenbrock2_hand(p[0], p[1]);
+                *g = [dx, dy];
+                match (calls == bad_call, bad_loss) {
+                    (true, true) => f64::NAN,
+                    (true, false) => {
+                        g[1] = f64::INFINITY;
+                        f
+                    }
+                    _ => f,
+                }
+            }
+        };
+        let hand = adam_loop(
+            X0_2D,
+            0.01,
+            STEPS,
+            (Powers::SkipNegligible, Guard::Checked),
+            objective(),
+        );
+        let run = Minimize::new(
+            objective(),
+            X0_2D,
+            Adam::new(0.01).expect("valid Adam settings"),
+        )
+        .max_steps(STEPS)
+        .run()
+        .expect("valid driver settings");
+        assert_eq!(run.steps, bad_call - 1);
+        assert_eq!(
+            (run.params, run.loss.expect("a finite loss")),
+            hand,
+            "checked hand loop vs the driver when evaluation {bad_call} fails"
+        );
+    }
 }
 
 /// Parameters within 1e-9 and losses within 1e-9 relative.

@@ -132,7 +132,7 @@ impl<P: Params> Optimizer<P> for Adadelta {
 impl Adadelta {
     /// One step of `torch.optim.Adadelta` (checked, as [`zip_update!`] does, when `previous`
     /// is given).
-    #[inline]
+    #[inline(always)]
     fn update<P: Params>(
         &self,
         state: &mut AdadeltaState<P>,

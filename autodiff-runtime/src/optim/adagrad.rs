@@ -120,7 +120,7 @@ impl<P: Params> Optimizer<P> for Adagrad {
 impl Adagrad {
     /// One step of `torch.optim.Adagrad` (checked, as [`zip_update!`] does, when `previous`
     /// is given).
-    #[inline]
+    #[inline(always)]
     fn update<P: Params>(
         &self,
         state: &mut AdagradState<P>,

@@ -114,7 +114,8 @@ pub struct AdamState<P> {
     exp_avg: P,
     exp_avg_sq: P,
     max_exp_avg_sq: Option<P>,
-    /// The next step's bias corrections, computed at the end of this one.
+    /// The next step's bias corrections, computed at the end of this one if its update was
+    /// finite.
     ahead: Ahead,
 }
 
@@ -196,7 +197,7 @@ impl AdamRule {
     /// One step of `_single_tensor_adam`, operation by operation (checked, as
     /// [`zip_update!`] does, when `previous` is given); then the next step's bias
     /// corrections (see [`BiasCorrections`] for why then).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn update<P: Params>(
         &self,
         state: &mut AdamState<P>,
@@ -217,8 +218,9 @@ impl AdamRule {
         non_finite
     }
 
-    /// The update of step `state.step` with its bias corrections `bias`.
-    #[inline]
+    /// The update of step `state.step` with its bias corrections `bias` (always inlined,
+    /// as every `update` is: see `steps_through_update!`).
+    #[inline(always)]
     fn apply<P: Params>(
         &self,
         state: &mut AdamState<P>,

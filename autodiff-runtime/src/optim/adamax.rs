@@ -127,7 +127,7 @@ impl<P: Params> Optimizer<P> for Adamax {
 impl Adamax {
     /// One step of `torch.optim.Adamax` (checked, as [`zip_update!`] does, when `previous`
     /// is given).
-    #[inline]
+    #[inline(always)]
     fn update<P: Params>(
         &self,
         state: &mut AdamaxState<P>,

@@ -9,16 +9,18 @@
 //! next gradient is evaluated (a 2-D Adam run through the driver: 48 → 40 ns per step).
 //! [`Ahead`] is the cache a state keeps for it.
 //!
-//! And the powers vanish: `1 − y` rounds to exactly `1` for `y ≤ 2⁻⁵⁴`, and once
-//! `β^t < 2⁻⁵⁶` every later `pow(β, t')` is below `2⁻⁵⁴` (the exact powers decrease, and
-//! `pow` is within a factor of two of them — glibc's, musl's and `libm`'s are within an
-//! ulp). From then on the correction is `1` without calling `pow`: with the default
-//! `β₁ = 0.9` from step 370 on, which halves the `pow` calls of every later step.
+//! And the powers vanish: `1 − y` rounds to exactly `1` for `|y| ≤ 2⁻⁵⁴`, and once
+//! `|β^t| < 2⁻⁵⁶` every later `|pow(β, t')|` is below `2⁻⁵⁴` (the exact powers shrink in
+//! magnitude, and `pow` is within a factor of two of them — glibc's, musl's and `libm`'s
+//! within an ulp, the `no_std` fallback within a few). From then on the correction is `1`
+//! without calling `pow`: with the default `β₁ = 0.9` from step 370 on, which halves the
+//! `pow` calls of every later step. (Magnitudes: a schedule may set a negative `β₁`, as
+//! PyTorch's param groups allow, and its powers alternate in sign.)
 
 use crate::optim::ops::powf;
 
-/// A power `β^t` below this is negligible for every later step: `1 − pow(β, t')` is
-/// exactly `1` for all `t' ≥ t` (see the module documentation).
+/// A power `β^t` below this in magnitude is negligible for every later step:
+/// `1 − pow(β, t')` is exactly `1` for all `t' ≥ t` (see the module documentation).
 const NEGLIGIBLE: f64 = 1.0 / (1u64 << 56) as f64;
 
 /// `β₁ᵗ` and `β₂ᵗ` for one step `t` and one pair of betas, and from them the corrections.
@@ -63,7 +65,7 @@ impl BiasCorrections {
         let step = self.step + 1;
         let t = step as f64;
         let power = |beta: f64, last: f64| {
-            if last < NEGLIGIBLE {
+            if last.abs() < NEGLIGIBLE {
                 last
             } else {
                 power_not_speculated(beta, t)
@@ -89,7 +91,7 @@ fn power_not_speculated(beta: f64, t: f64) -> f64 {
 }
 
 /// The cache an optimizer's state keeps: the next step's corrections, computed at the end
-/// of each step with that step's betas. A schedule that changes `β₁` between steps (one-cycle
+/// of each step whose update was finite with that step's betas. A schedule that changes `β₁` between steps (one-cycle
 /// momentum) makes them stale: the step then computes its own, two more `pow` calls.
 /// (Computing ahead only while the betas stay put measured 25 % slower on a 2-D run: the
 /// condition keeps the calls from overlapping the next gradient.)
@@ -133,7 +135,10 @@ mod tests {
     use super::*;
 
     /// Betas from PyTorch's defaults to the edges of `[0, 1)`.
-    const BETAS: [f64; 9] = [0.0, 1e-300, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999];
+    /// Negative ones too: a schedule may set them (their powers alternate in sign).
+    const BETAS: [f64; 13] = [
+        0.0, 1e-300, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, -0.0, -0.5, -0.9, -1e-300,
+    ];
 
     #[test]
     fn stepping_ahead_gives_the_corrections_pow_gives_bit_for_bit() {
@@ -158,7 +163,7 @@ mod tests {
         let mut saturated_at = None;
         for _ in 0..1000 {
             let next = b.next();
-            if saturated_at.is_none() && b.powers.0 < NEGLIGIBLE {
+            if saturated_at.is_none() && b.powers.0.abs() < NEGLIGIBLE {
                 saturated_at = Some(b.step);
             }
             if saturated_at.is_some() {

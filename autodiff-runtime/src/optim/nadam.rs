@@ -154,7 +154,7 @@ impl<P: Params> Optimizer<P> for NAdam {
 impl NAdam {
     /// One step of `torch.optim.NAdam` (checked, as [`zip_update!`] does, when `previous`
     /// is given).
-    #[inline]
+    #[inline(always)]
     fn update<P: Params>(
         &self,
         state: &mut NAdamState<P>,

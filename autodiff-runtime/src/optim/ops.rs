@@ -6,7 +6,8 @@ use crate::real::Real;
 /// `start + w (end - start)` when `|w| < 0.5`, otherwise `end - (end - start)(1 - w)`.
 ///
 /// The second form is computed as `end + (end - start) · -(1 - w)`, the same value bit for
-/// bit (negating a factor negates a product exactly, and `a + (-b)` is `a - b`). So both are
+/// bit (negating a factor negates a product exactly, and `a + (-b)` is `a - b`; a NaN
+/// weight gives a NaN, whose sign bit IEEE arithmetic leaves open). So both are
 /// `base + w' (end - start)` with the branch settled once per weight: each component
 /// selects only its `base`, beside the product, instead of selecting between two finished
 /// results after it, on the optimizer's longest dependency chain (a 2-D Adam run through
@@ -23,7 +24,9 @@ impl<T: Real> Lerp<T> {
     /// The interpolation with `weight`.
     #[inline]
     pub(crate) fn new(weight: T) -> Self {
-        let from_end = weight.abs() >= T::from_f64(0.5);
+        // ATen's own test, so that a NaN weight takes the second form here as there.
+        let first_form = weight.abs() < T::from_f64(0.5);
+        let from_end = !first_form;
         let factor = if from_end {
             -(T::one() - weight)
         } else {

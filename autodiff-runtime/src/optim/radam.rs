@@ -132,7 +132,7 @@ impl<P: Params> Optimizer<P> for RAdam {
 impl RAdam {
     /// One step of `torch.optim.RAdam` (checked, as [`zip_update!`] does, when `previous`
     /// is given).
-    #[inline]
+    #[inline(always)]
     fn update<P: Params>(
         &self,
         state: &mut RAdamState<P>,

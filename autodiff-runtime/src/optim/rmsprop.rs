@@ -155,7 +155,7 @@ impl<P: Params> Optimizer<P> for RmsProp {
 impl RmsProp {
     /// One step of `torch.optim.RMSprop` (checked, as [`zip_update!`] does, when `previous`
     /// is given).
-    #[inline]
+    #[inline(always)]
     fn update<P: Params>(
         &self,
         state: &mut RmsPropState<P>,

@@ -131,7 +131,7 @@ impl<P: Params> Optimizer<P> for Sgd {
 impl Sgd {
     /// One step of `torch.optim.SGD` (checked, as [`zip_update!`] does, when `previous` is
     /// given).
-    #[inline]
+    #[inline(always)]
     fn update<P: Params>(
         &self,
         state: &mut SgdState<P>,
