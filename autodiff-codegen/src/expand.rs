@@ -129,7 +129,7 @@ pub fn expand(args: TokenStream, item: TokenStream, listing: Listing) -> TokenSt
 
 /// Everything between differentiation and emission, in order: simplification; loop
 /// fusion, and the branch joining and simplification it enables; first writes; carried
-/// neighbours.
+/// neighbours, and the simplification of their sums.
 pub(crate) fn optimize(f: &mut Function, width: crate::simplify::Width) {
     simplify(f, width);
     if crate::fuse::fuse(f) {
@@ -137,7 +137,10 @@ pub(crate) fn optimize(f: &mut Function, width: crate::simplify::Width) {
         simplify(f, width);
     }
     crate::simplify::first_writes(f);
-    crate::simplify::carry(f);
+    if crate::simplify::carry(f) {
+        // The carried sums `carry + w` are new additions to simplify.
+        simplify(f, width);
+    }
 }
 
 /// Reverse mode, simplified; unsupported constructs become spanned errors.

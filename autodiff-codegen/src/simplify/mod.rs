@@ -1,7 +1,8 @@
 //! Simplification: IR to IR rewrites that keep every result bit for bit.
 //!
 //! Only rewrites exact in IEEE arithmetic are made (`x * 1 → x`, `-(-x) → x`, folding
-//! literal arithmetic in the function's own float width, scaling by powers of two), plus
+//! literal arithmetic in the function's own float width, moving power-of-two factors —
+//! exact away from overflow and the subnormal range), plus
 //! copy propagation, common-subexpression elimination, accumulator merging and dead-code
 //! elimination. Derivative code comes out reading like a careful hand-written derivative.
 //! Each pass is idempotent; [`simplify`] runs them until nothing changes.

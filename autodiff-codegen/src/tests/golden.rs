@@ -24,6 +24,7 @@ fn generated(src: proc_macro2::TokenStream, name: &str) -> String {
     let text = expanded(quote!(), src);
     let start = text
         .find(&format!("fn {name}("))
+        .or_else(|| text.find(&format!("fn {name}<")))
         .unwrap_or_else(|| panic!("no `{name}` in\n{text}"));
     let rest = &text[start..];
     let end = rest.find("\n}\n").map(|i| i + 3).unwrap_or(rest.len());
@@ -47,6 +48,55 @@ fn rosenbrock_gradient_reads_like_hand_written_code() {
 }
 "#;
     assert_eq!(got, want, "\n{got}");
+}
+
+#[test]
+fn the_n_d_rosenbrock_carries_its_neighbour_and_sums_like_hand_written_code() {
+    let body = quote! {
+        let mut s = 0.0;
+        for i in 0..x.len() - 1 {
+            let a = 1.0 - x[i];
+            let b = x[i + 1] - x[i] * x[i];
+            s += a * a + 100.0 * b * b;
+        }
+        s
+    };
+    // Over a fixed-size array (a trip count the compiler knows): positive literals, the
+    // power of two merged into the other literal.
+    let array = generated(
+        quote! { fn rosenbrock<const N: usize>(x: &[f64; N]) -> f64 { #body } },
+        "rosenbrock_value_and_grad_into",
+    );
+    let want = r#"fn rosenbrock_value_and_grad_into<const N: usize>(
+    x: &[f64; N],
+    grad_x: &mut [f64; N],
+) -> f64 {
+    let t5 = x.len() - 1;
+    let d_x = grad_x;
+    let mut s: f64 = 0.0;
+    let mut carry84: f64 = 0.0;
+    for i in 0..t5 {
+        let t9 = x[i];
+        let a = 1.0 - t9;
+        let b = x[i + 1] - t9 * t9;
+        d_x[i] = carry84 - (2.0 * a + t9 * (400.0 * b));
+        (s, carry84) = (s + (a * a + 100.0 * b * b), 200.0 * b);
+    }
+    d_x[t5] = carry84;
+    s
+}
+"#;
+    assert_eq!(array, want, "\n{array}");
+    // Over a slice: the sum as reverse mode forms it (measured faster in rolled loops).
+    let slice = generated(
+        quote! { fn rosenbrock(x: &[f64]) -> f64 { #body } },
+        "rosenbrock_value_and_grad_into",
+    );
+    assert!(
+        slice.contains("let d_t29 = -2.0 * t9 * d_b - 2.0 * a;")
+            && slice.contains("d_x[i] = carry82 + d_t29;"),
+        "\n{slice}"
+    );
 }
 
 #[test]
