@@ -139,7 +139,7 @@ pub(crate) fn optimize(f: &mut Function, width: crate::simplify::Width) {
     crate::simplify::first_writes(f);
     if crate::simplify::carry(f) {
         // The carried sums `carry + w` are new additions to simplify.
-        simplify(f, width);
+        crate::simplify::simplify_carried(f, width);
     }
 }
 

@@ -7,14 +7,20 @@ use super::Width;
 use crate::ir::eval::float_bin;
 use crate::ir::{BinOp, Block, CmpOp, Function, MathFn, Op, Stmt, Ty, VarId, VarInfo};
 
-/// One forward walk over `func`; returns whether anything changed.
-pub fn fold(func: &mut Function, width: Width) -> bool {
+/// One forward walk over `func`; returns whether anything changed. With `for_vectoriser`,
+/// gradient sums in loops over fixed-size arrays are also arranged as the vectoriser
+/// compiles them best (see [`Folder::unrolled`]).
+pub fn fold(func: &mut Function, width: Width, for_vectoriser: bool) -> bool {
     let mutable = mutable_arrays(&func.body);
+    // Only the rules for the vectoriser read the counts.
     let mut uses = HashMap::default();
-    crate::ir::visit::count_uses(&func.body, &mut uses);
+    if for_vectoriser {
+        crate::ir::visit::count_uses(&func.body, &mut uses);
+    }
     let mut f = Folder {
         mutable,
         uses,
+        for_vectoriser,
         unrolled: false,
         vars: std::mem::take(&mut func.vars),
         pending: Vec::new(),
@@ -45,6 +51,8 @@ struct Folder {
     /// How often each value is read, counted before the walk: rewrites that trade one
     /// operation for another make the trade only when the old one then dies.
     uses: HashMap<VarId, usize>,
+    /// Whether to arrange sums for the vectoriser where [`unrolled`](Self::unrolled).
+    for_vectoriser: bool,
     /// Whether the walk is inside a loop over a fixed-size array's length: a trip count the
     /// compiler knows, so it unrolls a small loop and SLP-vectorises the straight-line
     /// result. There sums of gradient terms are written for the vectoriser (see
@@ -206,7 +214,8 @@ impl Folder {
                         r.step = r.step.map(|s| self.s(s));
                     }
                     let outer = self.unrolled;
-                    self.unrolled |= l.range.as_ref().is_some_and(|r| self.fixed_length(r.end));
+                    self.unrolled |= self.for_vectoriser
+                        && l.range.as_ref().is_some_and(|r| self.fixed_length(r.end));
                     self.scopes.push(HashMap::default());
                     self.block(&mut l.body);
                     self.scopes.pop();

@@ -31,8 +31,18 @@ pub enum Width {
 
 /// Simplifies `func` in place until no pass changes it (at most a few rounds).
 pub fn simplify(func: &mut Function, width: Width) {
+    simplify_with(func, width, false);
+}
+
+/// [`simplify`], arranging the gradient sums of loops over fixed-size arrays for the
+/// vectoriser as well: for the sums the [carry](carry::carry) pass forms.
+pub fn simplify_carried(func: &mut Function, width: Width) {
+    simplify_with(func, width, true);
+}
+
+fn simplify_with(func: &mut Function, width: Width, for_vectoriser: bool) {
     for _ in 0..12 {
-        let mut changed = fold::fold(func, width);
+        let mut changed = fold::fold(func, width, for_vectoriser);
         changed |= accumulators::merge(func);
         changed |= dead_code::remove(func);
         if !changed {

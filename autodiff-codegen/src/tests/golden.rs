@@ -74,15 +74,15 @@ fn the_n_d_rosenbrock_carries_its_neighbour_and_sums_like_hand_written_code() {
     let t5 = x.len() - 1;
     let d_x = grad_x;
     let mut s: f64 = 0.0;
-    let mut carry84: f64 = 0.0;
+    let mut carry82: f64 = 0.0;
     for i in 0..t5 {
         let t9 = x[i];
         let a = 1.0 - t9;
         let b = x[i + 1] - t9 * t9;
-        d_x[i] = carry84 - (2.0 * a + t9 * (400.0 * b));
-        (s, carry84) = (s + (a * a + 100.0 * b * b), 200.0 * b);
+        d_x[i] = carry82 - (2.0 * a + t9 * (400.0 * b));
+        (s, carry82) = (s + (a * a + 100.0 * b * b), 200.0 * b);
     }
-    d_x[t5] = carry84;
+    d_x[t5] = carry82;
     s
 }
 "#;
