@@ -627,3 +627,76 @@ fn a_guarded_index_is_not_checked_ahead() {
     assert_eq!(f, 5.0);
     assert_eq!(g, vec![2.0, 4.0]);
 }
+
+// Over a fixed-size array's length the gradient's carried sums are written for the
+// vectoriser (positive literals, a power of two merged into the other literal); over a
+// slice they stay as reverse mode forms them. The rewrites are exact: the two forms give
+// the same bits, for literals that are powers of two or not, positive or negative.
+macro_rules! neighbour_chain {
+    ($array:ident, $slice:ident, |$a:ident, $b:ident| $term:expr) => {
+        #[differentiable]
+        fn $array(x: &[f64; 12]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() - 1 {
+                let $a = 1.0 - x[i];
+                let $b = x[i + 1] - x[i] * x[i];
+                s += $term;
+            }
+            s
+        }
+
+        #[differentiable]
+        fn $slice(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() - 1 {
+                let $a = 1.0 - x[i];
+                let $b = x[i + 1] - x[i] * x[i];
+                s += $term;
+            }
+            s
+        }
+    };
+}
+
+neighbour_chain!(rosenbrock_array, rosenbrock_slice, |a, b| a * a
+    + 100.0 * b * b);
+neighbour_chain!(scaled_array, scaled_slice, |a, b| 0.25 * a * a
+    - 3.0 * b * b);
+neighbour_chain!(mixed_array, mixed_slice, |a, b| 8.0 * a * b
+    + 0.1 * b * b * b);
+
+#[test]
+fn sums_arranged_for_the_vectoriser_give_the_same_bits() {
+    type Pair = (
+        fn(&[f64; 12]) -> (f64, [f64; 12]),
+        fn(&[f64]) -> (f64, Vec<f64>),
+    );
+    let pairs: [(&str, Pair); 3] = [
+        (
+            "rosenbrock",
+            (
+                rosenbrock_array_value_and_grad,
+                rosenbrock_slice_value_and_grad,
+            ),
+        ),
+        (
+            "scaled",
+            (scaled_array_value_and_grad, scaled_slice_value_and_grad),
+        ),
+        (
+            "mixed",
+            (mixed_array_value_and_grad, mixed_slice_value_and_grad),
+        ),
+    ];
+    for (name, (on_array, on_slice)) in pairs {
+        for seed in 0..200 {
+            let x: [f64; 12] = array(seed, -3.0, 3.0);
+            let (fa, ga) = on_array(&x);
+            let (fs, gs) = on_slice(&x);
+            assert_eq!(fa.to_bits(), fs.to_bits(), "{name}: value at seed {seed}");
+            for (i, (p, q)) in ga.iter().zip(&gs).enumerate() {
+                assert_eq!(p.to_bits(), q.to_bits(), "{name}: d_x[{i}] at seed {seed}");
+            }
+        }
+    }
+}
