@@ -209,6 +209,42 @@ fn one_cycle_cycles_beta1_of_adam_and_leaves_momentum_free_optimizers_alone() {
     assert!((adagrad.learning_rate() - 0.04).abs() < 1e-16);
 }
 
+/// PyTorch's `_single_tensor_adam` on two parameters, written out: the reference the Adam
+/// tests below follow bit for bit.
+struct TorchAdam {
+    params: [f64; 2],
+    exp_avg: [f64; 2],
+    exp_avg_sq: [f64; 2],
+}
+
+impl TorchAdam {
+    fn new(params: [f64; 2]) -> Self {
+        TorchAdam {
+            params,
+            exp_avg: [0.0; 2],
+            exp_avg_sq: [0.0; 2],
+        }
+    }
+
+    /// Step `t` with gradient `g` (eps 1e-8).
+    fn step(&mut self, g: [f64; 2], t: u64, lr: f64, (beta1, beta2): (f64, f64)) {
+        let step_size = lr / (1.0 - beta1.powf(t as f64));
+        let bc2_sqrt = (1.0 - beta2.powf(t as f64)).sqrt();
+        let weight = 1.0 - beta1;
+        let moments = self.exp_avg.iter_mut().zip(&mut self.exp_avg_sq);
+        for ((p, (m, v)), g) in self.params.iter_mut().zip(moments).zip(g) {
+            // torch.lerp(m, g, weight), as ATen computes it.
+            *m = if weight.abs() < 0.5 {
+                *m + weight * (g - *m)
+            } else {
+                g - (g - *m) * (1.0 - weight)
+            };
+            *v = *v * beta2 + (1.0 - beta2) * g * g;
+            *p += -step_size * *m / (v.sqrt() / bc2_sqrt + 1e-8);
+        }
+    }
+}
+
 /// Adam computes each step's bias corrections `1 - β^t` one step ahead; with a schedule
 /// that moves β₁ (and the learning rate) at every step, or only now and then, every step
 /// must still use the current betas: the trajectory is PyTorch's formula, bit for bit.
@@ -221,23 +257,15 @@ fn adam_under_a_momentum_schedule_uses_each_steps_betas() {
         schedule.start(&mut adam);
         let mut p = [1.0_f64, -2.0];
         let mut state = adam.init(&p);
-        let (mut q, mut m, mut v) = (p, [0.0_f64; 2], [0.0_f64; 2]);
+        let mut torch = TorchAdam::new(p);
         let mut objective = |_: &[f64; 2], _: &mut [f64; 2]| 0.0;
         for t in 1..=40 {
-            let (lr, beta1, beta2) = (adam.learning_rate(), adam.momentum().unwrap(), 0.999_f64);
-            // PyTorch's `_single_tensor_adam`, written out.
-            let gq = grad(&q);
-            let step_size = lr / (1.0 - beta1.powf(t as f64));
-            let bc2_sqrt = (1.0 - beta2.powf(t as f64)).sqrt();
-            for i in 0..2 {
-                m[i] += (1.0 - beta1) * (gq[i] - m[i]);
-                v[i] = v[i] * beta2 + (1.0 - beta2) * gq[i] * gq[i];
-                q[i] += -step_size * m[i] / (v[i].sqrt() / bc2_sqrt + 1e-8);
-            }
+            let betas = (adam.momentum().unwrap(), 0.999);
+            torch.step(grad(&torch.params), t, adam.learning_rate(), betas);
             let g = grad(&p);
             adam.step(&mut state, &mut p, 0.0, &g, &mut objective)
                 .unwrap();
-            assert_eq!(p, q, "step {t}, schedule every {every} steps");
+            assert_eq!(p, torch.params, "step {t}, schedule every {every} steps");
             if t % every == 0 {
                 schedule.step(&mut adam, 0.0);
             }
@@ -261,26 +289,18 @@ fn adam_long_runs_stay_bit_for_bit_once_the_corrections_saturate() {
         .unwrap();
         let mut p = [1.0_f64, -2.0];
         let mut state = adam.init(&p);
-        let (mut q, mut m, mut v) = (p, [0.0_f64; 2], [0.0_f64; 2]);
+        let mut torch = TorchAdam::new(p);
         let mut objective = |_: &[f64; 2], _: &mut [f64; 2]| 0.0;
         for t in 1..=1500 {
             if t == 700 {
                 adam.set_momentum(0.6);
             }
-            let (lr, beta1) = (adam.learning_rate(), adam.momentum().unwrap());
-            // PyTorch's `_single_tensor_adam`, written out.
-            let gq = grad(&q);
-            let step_size = lr / (1.0 - beta1.powf(t as f64));
-            let bc2_sqrt = (1.0 - beta2.powf(t as f64)).sqrt();
-            for i in 0..2 {
-                m[i] += (1.0 - beta1) * (gq[i] - m[i]);
-                v[i] = v[i] * beta2 + (1.0 - beta2) * gq[i] * gq[i];
-                q[i] += -step_size * m[i] / (v[i].sqrt() / bc2_sqrt + 1e-8);
-            }
+            let betas = (adam.momentum().unwrap(), beta2);
+            torch.step(grad(&torch.params), t, adam.learning_rate(), betas);
             let g = grad(&p);
             adam.step(&mut state, &mut p, 0.0, &g, &mut objective)
                 .unwrap();
-            assert_eq!(p, q, "step {t}, beta2 {beta2}");
+            assert_eq!(p, torch.params, "step {t}, beta2 {beta2}");
         }
     }
 }
@@ -292,25 +312,17 @@ fn adam_with_a_negative_beta1_follows_pytorchs_formula() {
     let grad = |p: &[f64; 2]| [2.0 * p[0] - 1.0, 4.0 * p[1] + 0.5];
     let mut adam = Adam::new(0.1).unwrap();
     adam.set_momentum(-0.5);
-    let (beta1, beta2) = (-0.5_f64, 0.999_f64);
     let mut p = [1.0_f64, -2.0];
     let mut state = adam.init(&p);
-    let (mut q, mut m, mut v) = (p, [0.0_f64; 2], [0.0_f64; 2]);
+    let mut torch = TorchAdam::new(p);
     let mut objective = |_: &[f64; 2], _: &mut [f64; 2]| 0.0;
     for t in 1..=120 {
-        let gq = grad(&q);
-        let step_size = 0.1 / (1.0 - beta1.powf(t as f64));
-        let bc2_sqrt = (1.0 - beta2.powf(t as f64)).sqrt();
-        for i in 0..2 {
-            // torch.lerp with weight 1 - β₁ = 1.5 ≥ 0.5: end - (end - start)(1 - weight).
-            m[i] = gq[i] - (gq[i] - m[i]) * (1.0 - (1.0 - beta1));
-            v[i] = v[i] * beta2 + (1.0 - beta2) * gq[i] * gq[i];
-            q[i] += -step_size * m[i] / (v[i].sqrt() / bc2_sqrt + 1e-8);
-        }
+        // The weight of `g` in `m` is 1.5: torch.lerp's second form.
+        torch.step(grad(&torch.params), t, 0.1, (-0.5, 0.999));
         let g = grad(&p);
         adam.step(&mut state, &mut p, 0.0, &g, &mut objective)
             .unwrap();
-        assert_eq!(p, q, "step {t}");
+        assert_eq!(p, torch.params, "step {t}");
     }
 }
 
