@@ -9,19 +9,18 @@ use crate::ir::{BinOp, Block, CmpOp, Function, MathFn, Op, Stmt, Ty, VarId, VarI
 
 /// One forward walk over `func`; returns whether anything changed. With `for_vectoriser`,
 /// gradient sums in loops over fixed-size arrays are also arranged as the vectoriser
-/// compiles them best (see [`Folder::unrolled`]).
+/// compiles them best (see [`Folder::in_fixed_length_loop`]).
 pub fn fold(func: &mut Function, width: Width, for_vectoriser: bool) -> bool {
     let mutable = mutable_arrays(&func.body);
-    // Only the rules for the vectoriser read the counts.
-    let mut uses = HashMap::default();
-    if for_vectoriser {
+    let vectoriser_uses = for_vectoriser.then(|| {
+        let mut uses = HashMap::default();
         crate::ir::visit::count_uses(&func.body, &mut uses);
-    }
+        uses
+    });
     let mut f = Folder {
         mutable,
-        uses,
-        for_vectoriser,
-        unrolled: false,
+        vectoriser_uses,
+        in_fixed_length_loop: false,
         vars: std::mem::take(&mut func.vars),
         pending: Vec::new(),
         width,
@@ -48,16 +47,16 @@ struct Folder {
     width: Width,
     /// Values replaced by other values.
     subst: HashMap<VarId, VarId>,
-    /// How often each value is read, counted before the walk: rewrites that trade one
-    /// operation for another make the trade only when the old one then dies.
-    uses: HashMap<VarId, usize>,
-    /// Whether to arrange sums for the vectoriser where [`unrolled`](Self::unrolled).
-    for_vectoriser: bool,
-    /// Whether the walk is inside a loop over a fixed-size array's length: a trip count the
-    /// compiler knows, so it unrolls a small loop and SLP-vectorises the straight-line
-    /// result. There sums of gradient terms are written for the vectoriser (see
-    /// [`merged_scales`](Self::merged_scales) and the `a + (p - q)` rule).
-    unrolled: bool,
+    /// When sums are arranged for the vectoriser: how often each value is read, counted
+    /// before the walk (those rewrites trade one operation for another only when the old
+    /// one then dies).
+    vectoriser_uses: Option<HashMap<VarId, usize>>,
+    /// Whether the walk is inside a loop over a fixed-size array's length (with
+    /// `vectoriser_uses`): a trip count the compiler knows, so it unrolls a small loop and
+    /// SLP-vectorises the straight-line result. There sums of gradient terms are written
+    /// for the vectoriser (see [`merged_scales`](Self::merged_scales) and the
+    /// `a + (p - q)` rule).
+    in_fixed_length_loop: bool,
     /// The defining operation of every pure value seen so far.
     defs: HashMap<VarId, Op>,
     /// Operation keys → the value computing them, one map per enclosing block.
@@ -112,8 +111,11 @@ impl Folder {
         }
     }
 
+    /// Whether `v` is read at most once (false when the uses were not counted).
     fn single_use(&self, v: VarId) -> bool {
-        self.uses.get(&v).copied().unwrap_or(0) <= 1
+        self.vectoriser_uses
+            .as_ref()
+            .is_some_and(|uses| uses.get(&v).copied().unwrap_or(0) <= 1)
     }
 
     /// Whether `end` is a fixed-size array's length, or that less an integer literal.
@@ -213,13 +215,13 @@ impl Folder {
                         r.end = self.s(r.end);
                         r.step = r.step.map(|s| self.s(s));
                     }
-                    let outer = self.unrolled;
-                    self.unrolled |= self.for_vectoriser
+                    let outer = self.in_fixed_length_loop;
+                    self.in_fixed_length_loop |= self.vectoriser_uses.is_some()
                         && l.range.as_ref().is_some_and(|r| self.fixed_length(r.end));
                     self.scopes.push(HashMap::default());
                     self.block(&mut l.body);
                     self.scopes.pop();
-                    self.unrolled = outer;
+                    self.in_fixed_length_loop = outer;
                     for sv in &mut l.saves {
                         sv.tape = self.s(sv.tape);
                         sv.value = self.s(sv.value);
@@ -346,12 +348,13 @@ impl Folder {
                     return Some(Op::Bin(BinOp::Mul, self.new_lit(2.0), a));
                 }
                 // a + (p - q) = a - (q + (-p)) exactly, when `p` is a product with a negative
-                // literal factor, so `-p` is the same product with a positive one. In an
-                // unrolled loop the vectoriser pairs the lanes of `carry - (2a + x (400 b))`
-                // better than those of `carry + (x (-400 b) - 2a)`: the n = 10 Rosenbrock on
-                // an array 1.19 → 1.03 of the hand-written gradient. In rolled loops the
-                // reverse held (slices 1.07 → 1.12), so elsewhere the sum is left as it is.
-                if self.unrolled {
+                // literal factor, so `-p` is the same product with a positive one. In a loop
+                // over a fixed-size array's length, unrolled, the vectoriser pairs the lanes
+                // of `carry - (2a + x (400 b))` better than those of
+                // `carry + (x (-400 b) - 2a)`: the n = 10 Rosenbrock on an array 1.19 → 1.03
+                // of the hand-written gradient. In rolled loops the reverse held (slices
+                // 1.07 → 1.12), so elsewhere the sum is left as it is.
+                if self.in_fixed_length_loop {
                     for (base, diff) in [(a, b), (b, a)] {
                         if let Some(Op::Bin(BinOp::Sub, p, q)) = def(diff) {
                             if self.single_use(diff)
@@ -435,9 +438,9 @@ impl Folder {
                         }
                     }
                 }
-                // In unrolled loops (see above), (c x)(d y) = x ((c d) y) for a power of two
+                // In the same loops (see above), (c x)(d y) = x ((c d) y) for a power of two
                 // `c`: with the rule above, `(-2 x)(200 b)` becomes `x (400 b)`.
-                if self.unrolled {
+                if self.in_fixed_length_loop {
                     for (p, q) in [(a, b), (b, a)] {
                         if let Some(m) = self.merged_scales(p, q) {
                             return Some(m);

@@ -90,9 +90,10 @@ fn power_not_speculated(beta: f64, t: f64) -> f64 {
     powf(beta, t)
 }
 
-/// The cache an optimizer's state keeps: the next step's corrections, computed at the end
-/// of each step whose update was finite with that step's betas. A schedule that changes `β₁` between steps (one-cycle
-/// momentum) makes them stale: the step then computes its own, two more `pow` calls.
+/// The cache an optimizer's state keeps: the next step's corrections, computed with that
+/// step's betas at the end of each step whose update was finite. A schedule that changes
+/// `β₁` between steps (one-cycle momentum) makes them stale: the step then computes its
+/// own, two more `pow` calls.
 /// (Computing ahead only while the betas stay put measured 25 % slower on a 2-D run: the
 /// condition keeps the calls from overlapping the next gradient.)
 ///

@@ -171,12 +171,26 @@ mod tests {
     use super::*;
 
     /// ATen's `lerp`, branch and all.
-    fn aten_lerp(start: f64, end: f64, weight: f64) -> f64 {
-        if weight.abs() < 0.5 {
+    fn aten_lerp<T: Real>(start: T, end: T, weight: T) -> T {
+        if weight.abs() < T::from_f64(0.5) {
             start + weight * (end - start)
         } else {
-            end - (end - start) * (1.0 - weight)
+            end - (end - start) * (T::one() - weight)
         }
+    }
+
+    /// `Lerp` against ATen's formula in `T` (compared as `f64`, which holds every `f32`
+    /// exactly).
+    fn assert_lerp_is_atens<T: Real>(weight: T, start: T, end: T) {
+        let ours = Lerp::new(weight).apply(start, end).to_f64();
+        let aten = aten_lerp(start, end, weight).to_f64();
+        assert!(
+            ours.to_bits() == aten.to_bits() || (ours.is_nan() && aten.is_nan()),
+            "lerp({:e}, {:e}, {:e}): {ours:e} vs ATen {aten:e}",
+            start.to_f64(),
+            end.to_f64(),
+            weight.to_f64()
+        );
     }
 
     #[test]
@@ -226,14 +240,10 @@ mod tests {
         };
         let randoms: [f64; 60] = core::array::from_fn(|_| random());
         for &weight in weights.iter().chain(&randoms[..20]) {
-            let lerp = Lerp::new(weight);
             for &start in values.iter().chain(&randoms[20..40]) {
                 for &end in values.iter().chain(&randoms[40..]) {
-                    let (ours, aten) = (lerp.apply(start, end), aten_lerp(start, end, weight));
-                    assert!(
-                        ours.to_bits() == aten.to_bits() || (ours.is_nan() && aten.is_nan()),
-                        "lerp({start:e}, {end:e}, {weight:e}): {ours:e} vs ATen {aten:e}"
-                    );
+                    assert_lerp_is_atens(weight, start, end);
+                    assert_lerp_is_atens(weight as f32, start as f32, end as f32);
                 }
             }
         }
